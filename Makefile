@@ -1,0 +1,33 @@
+# Two commands do all the set-up: `make run` and `make test`. Both create .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	# torch first and alone, pinned, so the CPU build on disk is used (llama-cpp-python builds from source, ~5 min)
+	$(PY) -m pip install --quiet --disable-pip-version-check torch==2.13.0
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $(STAMP)
+
+# With a display: the app. Without one: the same flow headless on the bundled sample folder.
+run: $(STAMP)
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+		$(PY) main.py; \
+	else \
+		$(PY) main.py demo --data-dir .hearth-demo; \
+	fi
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(PY) -m pytest -q
+
+bench: $(STAMP)
+	$(PY) bench/index_throughput.py
+	$(PY) bench/watch_latency.py
+	$(PY) bench/reconcile.py
+
+clean:
+	rm -rf $(VENV) .hearth-demo .pytest_cache

@@ -1,0 +1,84 @@
+"""Settings for the whole app, merged in one place: defaults < the data dir's config.toml < command-line flags."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import logging.handlers
+import tomllib
+from dataclasses import dataclass
+from typing import Any
+
+from engine.config import EngineConfig
+from indexer.config import DataDir, IndexConfig, resolve_data_dir
+from indexer.errors import ConfigError
+
+CONFIG_TEMPLATE = """# Hearth settings. Remove a line to get the default back.
+[index]
+# embed_model = ""        # a sentence-transformers folder; empty = bundled all-MiniLM-L6-v2
+# chunk_tokens = 200
+# chunk_overlap = 32
+# max_file_mb = 50
+# parse_timeout_s = 60
+# ignore = ["*.log", "drafts/"]
+# use_gitignore = true
+
+[engine]
+# model = ""              # a GGUF file; empty = bundled Gemma 3 270M
+# n_ctx = 4096
+# threads = 0             # 0 = all cores
+# gpu_layers = 0
+# top_k = 6
+"""
+
+
+@dataclass
+class AppConfig:
+    data: DataDir
+    index: IndexConfig
+    engine: EngineConfig
+
+
+def _build(cls: type, values: dict[str, Any], section: str) -> Any:
+    names = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(values) - names)
+    if unknown:
+        raise ConfigError(f"Unknown setting(s) in [{section}]: {', '.join(unknown)}. Known: {', '.join(sorted(names))}.")
+    try:
+        return cls(**values)
+    except TypeError as exc:
+        raise ConfigError(f"Bad value in [{section}]: {exc}")
+
+
+def load_config(data_dir: str | None = None, index: dict | None = None, engine: dict | None = None) -> AppConfig:
+    """Resolve the data dir, read its config.toml (writing a commented template the first time), apply flags."""
+    data = resolve_data_dir(data_dir).ensure()
+    if not data.config_file.exists():
+        data.config_file.write_text(CONFIG_TEMPLATE, encoding="utf-8")
+    try:
+        file_values = tomllib.loads(data.config_file.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{data.config_file} is not valid TOML ({exc}); fix it or delete it to get the defaults.")
+    unknown = sorted(set(file_values) - {"index", "engine"})
+    if unknown:
+        raise ConfigError(f"Unknown section(s) in {data.config_file}: {', '.join(unknown)}.")
+    idx = {**file_values.get("index", {}), **(index or {})}
+    eng = {**file_values.get("engine", {}), **(engine or {})}
+    return AppConfig(data, _build(IndexConfig, idx, "index"), _build(EngineConfig, eng, "engine"))
+
+
+def setup_logging(data: DataDir, verbose: bool = False) -> None:
+    """Everything to the data dir's log file; warnings (or everything with -v) to stderr."""
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    for h in list(root.handlers):
+        root.removeHandler(h)
+    fh = logging.handlers.RotatingFileHandler(data.log_file, maxBytes=5_000_000, backupCount=3, encoding="utf-8")
+    fh.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(fh)
+    sh = logging.StreamHandler()
+    sh.setLevel(logging.INFO if verbose else logging.WARNING)
+    sh.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    root.addHandler(sh)
+    for noisy in ("sentence_transformers", "httpx", "urllib3", "filelock", "watchdog"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

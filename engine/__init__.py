@@ -1,0 +1,1 @@
+"""Answer engine: retrieval, context assembly, prompting and generation over the index."""

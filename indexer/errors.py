@@ -1,0 +1,28 @@
+"""The small error hierarchy of Hearth's core. Messages are written for the person using the app."""
+
+
+class HearthError(Exception):
+    """Base for errors that carry a user-facing message."""
+
+
+class Cancelled(HearthError):
+    """Long work was stopped on request; everything written before it is kept."""
+
+    def __init__(self, message: str = "Cancelled.") -> None:
+        super().__init__(message)
+
+
+class ConfigError(HearthError):
+    """A setting or path is wrong; the message says which and what to do."""
+
+
+class ModelNotFound(HearthError):
+    """A model file or folder is missing."""
+
+
+class SkipFile(Exception):
+    """A file is deliberately not indexed (unsupported, binary, empty, too large)."""
+
+
+class ParseFailed(Exception):
+    """A file of a supported type could not be read; the message is the reason shown to the user."""

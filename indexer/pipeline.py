@@ -1,0 +1,353 @@
+"""The indexing flow: scan → diff → parse (worker processes) → chunk → embed (batched) → store.
+
+`Indexer.index_folders` reconciles whole folders (first index, start-up, `index` command);
+`Indexer.sync_paths` brings a handful of changed paths up to date (the watcher). Both share `_apply`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from indexer.config import DataDir, IndexConfig
+from indexer.embedding import Embedder, embedder_dir, tokenizer_file
+from indexer.errors import Cancelled
+from indexer.folders import Folder, load_folders, normalize, owner
+from indexer.ignore import IgnoreRules
+from indexer.parse_worker import ParseJob, ParsePool, ParseResult, hash_file
+from indexer.scanning import FileStat, ScanProblem, scan, stat_file
+from indexer.store import FileRecord, Store, chunk_id
+
+log = logging.getLogger(__name__)
+
+ProgressFn = Callable[[int, int, str], None]
+
+
+def _no_progress(done: int, total: int, message: str) -> None:
+    pass
+
+
+@dataclass
+class IndexReport:
+    """What one run did. `chunks_added` counts newly embedded chunks; `chunks_reused` kept their vectors."""
+
+    files_seen: int = 0
+    files_indexed: int = 0
+    files_unchanged: int = 0
+    files_removed: int = 0
+    files_moved: int = 0
+    chunks_added: int = 0
+    chunks_reused: int = 0
+    errors: list[dict] = field(default_factory=list)  # {path, reason}: supported files that failed
+    skipped: list[dict] = field(default_factory=list)  # {path, reason}: unsupported, binary, empty, too large
+    cancelled: bool = False
+    seconds: float = 0.0
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    def merge(self, other: "IndexReport") -> None:
+        for k, v in asdict(other).items():
+            if isinstance(v, list):
+                getattr(self, k).extend(v)
+            elif isinstance(v, bool):
+                setattr(self, k, getattr(self, k) or v)
+            else:
+                setattr(self, k, getattr(self, k) + v)
+
+
+def embedding_dim(model_dir: Path) -> int:
+    """The output width of a sentence-transformers folder, read from its config (no model load)."""
+    modules = json.loads((model_dir / "modules.json").read_text()) if (model_dir / "modules.json").exists() else []
+    dim = None
+    for m in modules:
+        cfg = model_dir / m.get("path", "") / "config.json"
+        if m.get("type", "").endswith("Dense") and cfg.exists():
+            dim = json.loads(cfg.read_text())["out_features"]
+        elif m.get("type", "").endswith("Pooling") and cfg.exists() and dim is None:
+            dim = json.loads(cfg.read_text()).get("word_embedding_dimension")
+    if dim is None:
+        dim = json.loads((model_dir / "config.json").read_text())["hidden_size"]
+    return int(dim)
+
+
+def _row(stat: FileStat | ScanProblem, status: str, reason: str = "", *, file_hash: str = "", file_type: str = "",
+         n_chunks: int = 0, size: int | None = None, mtime_ns: int | None = None) -> dict:
+    return {
+        "path": stat.path, "folder": stat.folder,
+        "size": size if size is not None else getattr(stat, "size", 0),
+        "mtime_ns": mtime_ns if mtime_ns is not None else getattr(stat, "mtime_ns", 0),
+        "file_hash": file_hash, "file_type": file_type, "n_chunks": n_chunks, "status": status,
+        "error": reason, "indexed_at": time.time(),
+    }
+
+
+@dataclass
+class _Batch:
+    files: list[tuple[FileStat, ParseResult]] = field(default_factory=list)
+    rows: list[dict] = field(default_factory=list)  # status rows of files without chunks
+    n_chunks: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+
+class Indexer:
+    """Owns the store, the parse pool and (loaded on first need) the embedder. One writer at a time."""
+
+    def __init__(self, cfg: IndexConfig, data: DataDir, embedder: Embedder | None = None) -> None:
+        self.cfg = cfg
+        self.data = data.ensure()
+        self.model_dir = embedder.model_dir if embedder else embedder_dir(cfg.embed_model)
+        self._embedder = embedder
+        dim = embedder.dim if embedder else embedding_dim(self.model_dir)
+        self.store = Store(data.index_dir, dim, f"{self.model_dir.parent.name}/{self.model_dir.name}:{dim}")
+        self.store.repair()
+        self._pool: ParsePool | None = None
+        self._embed_lock = threading.Lock()
+        self.write_lock = threading.RLock()
+
+    # -- resources ---------------------------------------------------------------------------------
+    @property
+    def embedder(self) -> Embedder:
+        with self._embed_lock:
+            if self._embedder is None:
+                self._embedder = Embedder(self.model_dir, self.cfg.device, self.cfg.embed_batch_size)
+            return self._embedder
+
+    @property
+    def pool(self) -> ParsePool:
+        if self._pool is None:
+            self._pool = ParsePool(
+                str(tokenizer_file(self.model_dir)), self.cfg.parse_workers, self.cfg.parse_timeout_s
+            )
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+    def folders(self) -> list[Folder]:
+        return load_folders(self.data.folders_file)
+
+    def rules(self, root: str) -> IgnoreRules:
+        return IgnoreRules(Path(root), tuple(self.cfg.ignore), self.cfg.use_gitignore)
+
+    # -- whole folders -----------------------------------------------------------------------------
+    def index_folders(self, roots: Iterable[str | os.PathLike], on_progress: ProgressFn = _no_progress,
+                      cancel: threading.Event | None = None) -> IndexReport:
+        """Bring these folders (or single files) fully up to date. A missing folder keeps its index."""
+        t0 = time.perf_counter()
+        with self.write_lock:
+            records = self.store.file_records()
+            candidates: list[FileStat] = []
+            problems: list[ScanProblem] = []
+            removed: list[str] = []
+            for root in (normalize(r) for r in roots):
+                if os.path.isfile(root):
+                    st = stat_file(root, os.path.dirname(root))
+                    if isinstance(st, FileStat):
+                        candidates.append(st)
+                    elif st is not None:
+                        problems.append(st)
+                    continue
+                if not os.path.isdir(root):
+                    log.warning("folder %s is not reachable; its index is kept until it returns", root)
+                    continue
+                on_progress(0, 0, f"scanning {root}")
+                files, probs = scan(Path(root), root, self.rules(root))
+                candidates += files
+                problems += probs
+                seen = {f.path for f in files} | {p.path for p in probs}
+                removed += [p for p, r in records.items() if r.folder == root and p not in seen]
+            report = self._apply(candidates, problems, removed, records, on_progress, cancel)
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    # -- a few changed paths (watcher) -------------------------------------------------------------
+    def sync_paths(self, paths: Iterable[str], on_progress: ProgressFn = _no_progress,
+                   cancel: threading.Event | None = None) -> IndexReport:
+        """Re-check just these paths (files or folders, existing or gone) against the index."""
+        t0 = time.perf_counter()
+        folders = self.folders()
+        with self.write_lock:
+            records = self.store.file_records()
+            candidates: dict[str, FileStat] = {}
+            problems: dict[str, ScanProblem] = {}
+            removed: set[str] = set()
+            for path in sorted({normalize(p) for p in paths}):
+                f = owner(folders, path)
+                if f is None or not os.path.isdir(f.path):
+                    continue  # outside every watched folder, or the folder itself is unplugged
+                rules = self.rules(f.path)
+                if os.path.isdir(path) and not os.path.islink(path):
+                    if path != f.path and rules.ignored(Path(path), is_dir=True):
+                        continue
+                    files, probs = scan(Path(path), f.path, rules)
+                    candidates.update((x.path, x) for x in files)
+                    problems.update((x.path, x) for x in probs)
+                    prefix = path.rstrip(os.sep) + os.sep
+                    removed.update(p for p in records if p.startswith(prefix) and p not in candidates and p not in problems)
+                elif os.path.lexists(path):
+                    if rules.ignored(Path(path), is_dir=False):
+                        continue
+                    st = stat_file(path, f.path)
+                    if isinstance(st, FileStat):
+                        candidates[path] = st
+                    elif st is not None:
+                        problems[path] = st
+                else:
+                    if path in records:
+                        removed.add(path)
+                    else:  # maybe a folder that was deleted or renamed away
+                        prefix = path.rstrip(os.sep) + os.sep
+                        removed.update(p for p in records if p.startswith(prefix))
+            removed -= set(candidates) | set(problems)
+            report = self._apply(list(candidates.values()), list(problems.values()), sorted(removed), records,
+                                 on_progress, cancel)
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    def remove_folder(self, root: str) -> int:
+        """Forget everything indexed under a folder."""
+        with self.write_lock:
+            paths = [p for p, r in self.store.file_records().items() if r.folder == normalize(root)]
+            self.store.remove(paths)
+            self.store.optimize(force=True)
+            return len(paths)
+
+    # -- the shared flow ---------------------------------------------------------------------------
+    def _apply(self, candidates: list[FileStat], problems: list[ScanProblem], removed: list[str],
+               records: dict[str, FileRecord], on_progress: ProgressFn, cancel: threading.Event | None) -> IndexReport:
+        report = IndexReport(files_seen=len(candidates) + len(problems))
+        batch = _Batch()
+        for p in problems:
+            report.errors.append({"path": p.path, "reason": p.reason})
+            r = records.get(p.path)
+            if not (r and r.status == "error" and r.error == p.reason):
+                batch.rows.append(_row(p, "error", p.reason))
+
+        to_parse: list[FileStat] = []
+        for f in candidates:
+            r = records.get(f.path)
+            if r and r.size == f.size and r.mtime_ns == f.mtime_ns:
+                report.files_unchanged += 1
+                if r.status != "ok":  # still listed, but not retried while the file is unchanged
+                    (report.errors if r.status == "error" else report.skipped).append({"path": f.path, "reason": r.error})
+            else:
+                to_parse.append(f)
+
+        removed = list(removed)
+        if removed:
+            to_parse = self._apply_moves(to_parse, removed, records, report)
+
+        total = len(to_parse)
+        stats = {f.path: f for f in to_parse}
+        jobs = []
+        for f in to_parse:
+            if f.size > self.cfg.max_file_bytes:
+                reason = f"larger than the {self.cfg.max_file_mb:g} MB limit per file"
+                report.skipped.append({"path": f.path, "reason": reason})
+                batch.rows.append(_row(f, "skipped", reason))
+            else:
+                jobs.append(ParseJob(f.path, self.cfg.max_file_bytes, self.cfg.chunk_tokens, self.cfg.chunk_overlap))
+        done = total - len(jobs)
+        on_progress(done, total, "parsing")
+        try:
+            for job, res in (self.pool.imap(jobs) if jobs else ()):
+                done += 1
+                stat = stats[job.path]
+                rec = records.get(job.path)
+                if res.status == "ok" and rec and rec.status == "ok" and rec.file_hash == res.file_hash:
+                    report.files_unchanged += 1  # touched, not changed
+                    batch.rows.append(_row(stat, "ok", file_hash=rec.file_hash, file_type=rec.file_type,
+                                           n_chunks=rec.n_chunks, size=res.size, mtime_ns=res.mtime_ns))
+                elif res.status == "ok":
+                    batch.files.append((stat, res))
+                    batch.n_chunks += len(res.chunks)
+                else:
+                    (report.errors if res.status == "error" else report.skipped).append(
+                        {"path": job.path, "reason": res.reason})
+                    batch.rows.append(_row(stat, res.status, res.reason, file_hash=res.file_hash,
+                                           size=res.size or stat.size, mtime_ns=res.mtime_ns or stat.mtime_ns))
+                if (batch.n_chunks >= self.cfg.write_batch_chunks or len(batch.rows) + len(batch.files) >= 500
+                        or time.monotonic() - batch.started > 10):
+                    on_progress(done, total, f"embedding {batch.n_chunks} chunks")
+                    self._flush(batch, report)
+                    batch = _Batch()
+                on_progress(done, total, job.path)
+                if cancel is not None and cancel.is_set():
+                    report.cancelled = True
+                    break
+        finally:
+            self._flush(batch, report)  # whatever was parsed is kept, even on cancel or error
+        if removed and not report.cancelled:
+            self.store.remove(removed)
+            report.files_removed += len(removed)
+        self.store.optimize()
+        if report.cancelled:
+            raise Cancelled(report)
+        return report
+
+    def _apply_moves(self, to_parse: list[FileStat], removed: list[str], records: dict[str, FileRecord],
+                     report: IndexReport) -> list[FileStat]:
+        """A new path whose bytes equal a vanished file's is a rename: move its rows, embed nothing."""
+        gone = {records[p].file_hash: p for p in removed if records[p].status == "ok" and records[p].file_hash}
+        if not gone:
+            return to_parse
+        rest = []
+        for f in to_parse:
+            if f.path in records:
+                rest.append(f)
+                continue
+            try:
+                h, size, mtime_ns = hash_file(f.path)
+            except OSError:
+                rest.append(f)
+                continue
+            old = gone.pop(h, None)
+            if old is None:
+                rest.append(f)
+                continue
+            rec = records[old]
+            row = _row(f, "ok", file_hash=h, file_type=rec.file_type, n_chunks=rec.n_chunks, size=size,
+                       mtime_ns=mtime_ns)
+            report.chunks_reused += self.store.move(old, f.path, f.folder, row)
+            report.files_moved += 1
+            removed.remove(old)
+        return rest
+
+    def _flush(self, batch: _Batch, report: IndexReport) -> None:
+        """Embed what is new in the batch, reuse every vector already stored, and commit in one go."""
+        if not batch.files and not batch.rows:
+            return
+        hashes = [c.hash for _, res in batch.files for c in res.chunks]
+        known = self.store.vectors_for(hashes) if hashes else {}
+        todo: dict[str, str] = {}
+        for _, res in batch.files:
+            for c in res.chunks:
+                if c.hash not in known:
+                    todo.setdefault(c.hash, c.embed_text)
+        if todo:
+            vectors = self.embedder.embed(list(todo.values()))
+            known.update(zip(todo.keys(), vectors))
+        chunk_rows, file_rows = [], list(batch.rows)
+        for stat, res in batch.files:
+            for c in res.chunks:
+                chunk_rows.append({
+                    "id": chunk_id(stat.path, res.file_hash, c.chunk_no), "path": stat.path, "folder": stat.folder,
+                    "file_hash": res.file_hash, "chunk_no": c.chunk_no, "chunk_hash": c.hash, "text": c.text,
+                    "vector": known[c.hash], "start": c.start, "end": c.end, "page": c.page, "heading": c.heading,
+                    "file_type": res.file_type, "mtime_ns": res.mtime_ns,
+                })
+            file_rows.append(_row(stat, "ok", file_hash=res.file_hash, file_type=res.file_type,
+                                  n_chunks=len(res.chunks), size=res.size, mtime_ns=res.mtime_ns))
+        self.store.commit(chunk_rows, file_rows)
+        report.files_indexed += len(batch.files)
+        report.chunks_added += len(todo)
+        report.chunks_reused += len(chunk_rows) - len(todo)

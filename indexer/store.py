@@ -1,0 +1,270 @@
+"""The on-disk index: LanceDB tables `files` (the commit record) and `chunks` (text + vectors + full-text index).
+
+Crash safety rests on one rule: a file's chunks are written first and its `files` row last, and on removal
+the row goes first. `repair()` at every start deletes chunks that no `files` row vouches for, so a kill at
+any moment leaves an index the next start makes consistent without re-embedding anything that did not change.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+import warnings
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+import pyarrow as pa
+
+from indexer.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+_IN_BATCH = 256  # values per SQL IN (...) list
+
+FILES_SCHEMA = pa.schema(
+    [
+        pa.field("path", pa.string(), nullable=False),
+        pa.field("folder", pa.string()),
+        pa.field("size", pa.int64()),
+        pa.field("mtime_ns", pa.int64()),
+        pa.field("file_hash", pa.string()),
+        pa.field("file_type", pa.string()),
+        pa.field("n_chunks", pa.int32()),
+        pa.field("status", pa.string()),  # ok | error | skipped
+        pa.field("error", pa.string()),
+        pa.field("indexed_at", pa.float64()),
+    ]
+)
+
+
+def chunks_schema(dim: int) -> pa.Schema:
+    return pa.schema(
+        [
+            pa.field("id", pa.string(), nullable=False),
+            pa.field("path", pa.string(), nullable=False),
+            pa.field("folder", pa.string()),
+            pa.field("file_hash", pa.string()),
+            pa.field("chunk_no", pa.int32()),
+            pa.field("chunk_hash", pa.string()),
+            pa.field("text", pa.string()),
+            pa.field("vector", pa.list_(pa.float32(), dim)),
+            pa.field("start", pa.int32()),
+            pa.field("end", pa.int32()),
+            pa.field("page", pa.int32()),
+            pa.field("heading", pa.string()),
+            pa.field("file_type", pa.string()),
+            pa.field("mtime_ns", pa.int64()),
+        ]
+    )
+
+
+@dataclass
+class FileRecord:
+    path: str
+    folder: str
+    size: int
+    mtime_ns: int
+    file_hash: str
+    file_type: str
+    n_chunks: int
+    status: str
+    error: str
+    indexed_at: float = 0.0
+
+
+def sql_str(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _in_list(column: str, values: Sequence[str]) -> str:
+    return f"{column} IN ({', '.join(sql_str(v) for v in values)})"
+
+
+def _batches(values: Sequence[str], size: int = _IN_BATCH) -> Iterable[Sequence[str]]:
+    for i in range(0, len(values), size):
+        yield values[i : i + size]
+
+
+class Store:
+    """All reads and writes of the index go through here. Writes come from one thread at a time."""
+
+    def __init__(self, index_dir: Path, dim: int, model_id: str) -> None:
+        import lancedb
+
+        self.index_dir = Path(index_dir)
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        self.dim = dim
+        self.model_id = model_id
+        self._check_meta()
+        # Readers in other threads or processes see new versions at once.
+        self.db = lancedb.connect(str(self.index_dir / "lance"), read_consistency_interval=timedelta(0))
+        existing = set(self.db.list_tables().tables)
+        self.files = self.db.open_table("files") if "files" in existing else self.db.create_table("files", schema=FILES_SCHEMA)
+        self.chunks = (
+            self.db.open_table("chunks") if "chunks" in existing else self.db.create_table("chunks", schema=chunks_schema(dim))
+        )
+        self._writes_since_optimize = 0
+        self._fts_ready = any(i.index_type == "FTS" for i in self.chunks.list_indices())
+
+    # -- schema and model bookkeeping -------------------------------------------------------------
+    def _check_meta(self) -> None:
+        meta_path = self.index_dir / "meta.json"
+        meta = {"schema_version": SCHEMA_VERSION, "embed_model": self.model_id, "dim": self.dim}
+        if meta_path.exists():
+            stored = json.loads(meta_path.read_text())
+            if stored.get("schema_version") != SCHEMA_VERSION:
+                raise ConfigError(
+                    f"The index at {self.index_dir} was made by another version of Hearth; rebuild it with `index --rebuild`."
+                )
+            if stored.get("embed_model") != self.model_id or stored.get("dim") != self.dim:
+                raise ConfigError(
+                    f"The index was built with embedding model {stored.get('embed_model')}, not {self.model_id}; "
+                    "rebuild it with `index --rebuild` or switch the embedding model back."
+                )
+            return
+        tmp = meta_path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(meta))
+        os.replace(tmp, meta_path)
+
+    @staticmethod
+    def destroy(index_dir: Path) -> None:
+        import shutil
+
+        shutil.rmtree(index_dir, ignore_errors=True)
+
+    # -- reads --------------------------------------------------------------------------------------
+    def file_records(self, folder: str | None = None) -> dict[str, FileRecord]:
+        q = self.files.search()
+        if folder is not None:
+            q = q.where(f"folder = {sql_str(folder)}")
+        rows = q.limit(None).to_arrow().to_pylist() if folder is not None else self.files.to_arrow().to_pylist()
+        return {r["path"]: FileRecord(**r) for r in rows}
+
+    def vectors_for(self, chunk_hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors for any of these chunk hashes, wherever they are (same file, copy, rename)."""
+        found: dict[str, np.ndarray] = {}
+        unique = sorted(set(chunk_hashes))
+        for group in _batches(unique):
+            tbl = self.chunks.search().where(_in_list("chunk_hash", group)).select(["chunk_hash", "vector"]).limit(None).to_arrow()
+            if tbl.num_rows:
+                vecs = np.asarray(tbl.column("vector").combine_chunks().flatten().to_numpy(), dtype=np.float32)
+                vecs = vecs.reshape(tbl.num_rows, self.dim)
+                for h, v in zip(tbl.column("chunk_hash").to_pylist(), vecs):
+                    found.setdefault(h, v)
+        return found
+
+    def chunk_count(self) -> int:
+        return self.chunks.count_rows()
+
+    def chunk_rows(self, where: str | None = None, columns: list[str] | None = None) -> list[dict]:
+        q = self.chunks.search()
+        if where:
+            q = q.where(where)
+        if columns:
+            q = q.select(columns)
+        return q.limit(None).to_arrow().to_pylist()
+
+    # -- writes -------------------------------------------------------------------------------------
+    def commit(self, chunk_rows: list[dict], file_rows: list[dict]) -> None:
+        """Add chunks, then upsert their files' rows (the commit), then drop chunks of older versions."""
+        if chunk_rows:
+            self.chunks.add(pa.Table.from_pylist(chunk_rows, schema=self.chunks.schema))
+        if not file_rows:
+            return
+        self.files.merge_insert("path").when_matched_update_all().when_not_matched_insert_all().execute(
+            pa.Table.from_pylist(file_rows, schema=FILES_SCHEMA)
+        )
+        for i in range(0, len(file_rows), _IN_BATCH):
+            group = file_rows[i : i + _IN_BATCH]
+            clause = " OR ".join(
+                f"(path = {sql_str(r['path'])} AND file_hash != {sql_str(r['file_hash'])})" for r in group
+            )
+            self.chunks.delete(clause)
+        self._writes_since_optimize += 1
+
+    def touch(self, file_rows: list[dict]) -> None:
+        """Update rows whose content did not change (only size/mtime did)."""
+        if file_rows:
+            self.files.merge_insert("path").when_matched_update_all().when_not_matched_insert_all().execute(
+                pa.Table.from_pylist(file_rows, schema=FILES_SCHEMA)
+            )
+            self._writes_since_optimize += 1
+
+    def remove(self, paths: Sequence[str]) -> None:
+        """Forget files: the commit record first, so a kill in between leaves only orphans that repair drops."""
+        for group in _batches(list(paths)):
+            self.files.delete(_in_list("path", group))
+            self.chunks.delete(_in_list("path", group))
+        self._writes_since_optimize += 1
+
+    def move(self, old: str, new: str, new_folder: str, new_record: dict) -> int:
+        """A rename: copy the old path's chunks (vectors included) under the new path, commit, drop the old."""
+        rows = self.chunk_rows(f"path = {sql_str(old)}")
+        for r in rows:
+            r["path"] = new
+            r["folder"] = new_folder
+            r["id"] = chunk_id(new, r["file_hash"], r["chunk_no"])
+            r["mtime_ns"] = new_record["mtime_ns"]
+        self.commit(rows, [new_record])
+        self.remove([old])
+        return len(rows)
+
+    def repair(self) -> int:
+        """Delete chunks whose (path, file_hash) has no ok `files` row; returns how many were dropped."""
+        files = self.files.search().where("status = 'ok'").select(["path", "file_hash"]).limit(None).to_arrow()
+        committed = set(zip(files.column("path").to_pylist(), files.column("file_hash").to_pylist()))
+        tbl = self.chunks.search().select(["path", "file_hash"]).limit(None).to_arrow()
+        present = {}
+        for key in zip(tbl.column("path").to_pylist(), tbl.column("file_hash").to_pylist()):
+            present[key] = present.get(key, 0) + 1
+        orphans = [k for k in present if k not in committed]
+        for i in range(0, len(orphans), _IN_BATCH):
+            group = orphans[i : i + _IN_BATCH]
+            self.chunks.delete(" OR ".join(f"(path = {sql_str(p)} AND file_hash = {sql_str(h)})" for p, h in group))
+        # A committed file whose chunks went missing (should not happen) is forgotten so it is indexed again.
+        missing = [p for p, h in committed if (p, h) not in present]
+        for group in _batches(missing):
+            self.files.delete(_in_list("path", group))
+        dropped = sum(present[k] for k in orphans)
+        if dropped or missing:
+            log.warning("repair: dropped %d orphan chunks, %d incomplete files", dropped, len(missing))
+        return dropped
+
+    def ensure_indexes(self) -> None:
+        """Full-text index on chunk text and scalar indexes for the columns writes filter on."""
+        if self.chunks.count_rows() == 0:
+            return
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            names = {i.name for i in self.chunks.list_indices()}
+            if "text_idx" not in names:
+                self.chunks.create_fts_index("text", use_tantivy=False, replace=True)
+                self._fts_ready = True
+            for col in ("path", "chunk_hash"):
+                if f"{col}_idx" not in names:
+                    self.chunks.create_scalar_index(col, replace=True)
+            if "path_idx" not in {i.name for i in self.files.list_indices()} and self.files.count_rows():
+                self.files.create_scalar_index("path", replace=True)
+
+    def optimize(self, force: bool = False) -> None:
+        """Compact small fragments, fold new rows into the indexes, drop old versions. Cheap to skip."""
+        if not force and self._writes_since_optimize < 20:
+            return
+        t0 = time.perf_counter()
+        self.ensure_indexes()
+        for tbl in (self.chunks, self.files):
+            tbl.optimize(cleanup_older_than=timedelta(seconds=30))
+        self._writes_since_optimize = 0
+        log.info("index optimized in %.2fs", time.perf_counter() - t0)
+
+
+def chunk_id(path: str, file_hash: str, chunk_no: int) -> str:
+    import hashlib
+
+    return hashlib.blake2b(f"{path}\0{file_hash}\0{chunk_no}".encode(), digest_size=12).hexdigest()

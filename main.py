@@ -1,0 +1,338 @@
+"""Hearth: a local assistant that answers from your own files. This file wires config and offers the CLI.
+
+Heavy imports (torch, LanceDB, llama.cpp) happen inside the commands, so `--help` is instant and worker
+processes that re-import this module stay light.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SAMPLE_DOCS = HERE / "examples" / "docs"
+
+
+# -- helpers shared by commands --------------------------------------------------------------------
+@contextmanager
+def progress_bar(enabled: bool = True):
+    """Yields an on_progress(done, total, message) callback drawing a bar on a terminal (nothing otherwise)."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, unit="file", disable=not (enabled and sys.stderr.isatty()), leave=False, dynamic_ncols=True)
+
+    def on_progress(done: int, total: int, message: str) -> None:
+        if bar.total != total:
+            bar.total = total
+        bar.n = done
+        bar.set_postfix_str(Path(message).name[:40] if message else "", refresh=False)
+        bar.refresh()
+
+    try:
+        yield on_progress
+    finally:
+        bar.close()
+
+
+@contextmanager
+def ctrl_c_cancels():
+    """First Ctrl-C sets the cancel flag (work stops cleanly, everything written is kept); a second one aborts."""
+    cancel = threading.Event()
+    previous = signal.getsignal(signal.SIGINT)
+
+    def handler(signum, frame):
+        if cancel.is_set():
+            signal.signal(signal.SIGINT, previous)
+            raise KeyboardInterrupt
+        print("\nStopping after the current file… (Ctrl-C again to abort)", file=sys.stderr)
+        cancel.set()
+
+    signal.signal(signal.SIGINT, handler)
+    try:
+        yield cancel
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def open_config(args):
+    from app_config import load_config, setup_logging
+
+    overrides = {}
+    if getattr(args, "model", None):
+        overrides["model"] = args.model
+    cfg = load_config(args.data_dir, engine=overrides)
+    setup_logging(cfg.data, getattr(args, "verbose", False))
+    return cfg
+
+
+def open_indexer(cfg):
+    from indexer.pipeline import Indexer
+
+    return Indexer(cfg.index, cfg.data)
+
+
+def print_report(report, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(report.to_json(), indent=2))
+        return
+    r = report
+    print(f"{r.files_seen} files seen: {r.files_indexed} indexed, {r.files_unchanged} unchanged, "
+          f"{r.files_moved} moved, {r.files_removed} removed; {r.chunks_added} chunks embedded, "
+          f"{r.chunks_reused} reused ({r.seconds:.1f} s){' — cancelled' if r.cancelled else ''}")
+    for title, items in (("Errors", r.errors), ("Skipped", r.skipped)):
+        if items:
+            print(f"{title} ({len(items)}):")
+            for e in items[:50]:
+                print(f"  {e['path']}: {e['reason']}")
+            if len(items) > 50:
+                print(f"  … and {len(items) - 50} more (see `status`)")
+
+
+# -- commands ----------------------------------------------------------------------------------------
+def cmd_index(args, ix=None) -> int:
+    from indexer.errors import Cancelled
+    from indexer.folders import add_folder
+
+    cfg = open_config(args)
+    if args.rebuild:
+        from indexer.store import Store
+
+        Store.destroy(cfg.data.index_dir)
+    for p in args.paths:
+        if Path(p).is_dir():
+            add_folder(cfg.data.folders_file, p)
+        elif not Path(p).exists():
+            raise SystemExit(f"error: {p} does not exist")
+    own = ix is None
+    ix = ix or open_indexer(cfg)
+    try:
+        with ctrl_c_cancels() as cancel, progress_bar(not args.json) as on_progress:
+            try:
+                report = ix.index_folders(args.paths, on_progress, cancel)
+            except Cancelled as exc:
+                report = exc.args[0]
+        print_report(report, args.json)
+    finally:
+        if own:
+            ix.close()
+    return 0
+
+
+def cmd_watch(args) -> int:
+    import time
+
+    from indexer.folders import add_folder
+    from indexer.watcher import FolderWatcher
+
+    cfg = open_config(args)
+    for p in args.paths:
+        add_folder(cfg.data.folders_file, p)
+    ix = open_indexer(cfg)
+    if not ix.folders():
+        raise SystemExit("error: no folders to watch; pass a folder or use `folders add`")
+
+    def on_report(r):
+        if r.files_indexed or r.files_removed or r.files_moved or r.errors:
+            print(f"updated: {r.files_indexed} indexed, {r.files_moved} moved, {r.files_removed} removed, "
+                  f"{len(r.errors)} errors ({r.seconds:.2f} s)", flush=True)
+
+    watcher = FolderWatcher(ix, on_report)
+    try:
+        watcher.start()
+        print(f"Watching {', '.join(f.path for f in ix.folders())}. Ctrl-C to stop.", flush=True)
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        watcher.stop()
+        ix.close()
+    return 0
+
+
+def cmd_search(args) -> int:
+    from engine.answer import drop_near_duplicates, search
+
+    cfg = open_config(args)
+    ix = open_indexer(cfg)
+    hits = drop_near_duplicates(search(ix.store, ix.embedder, args.query, args.k * 2, hybrid=not args.vector_only))[: args.k]
+    if args.json:
+        print(json.dumps([h.to_json() for h in hits], indent=2))
+    else:
+        for i, h in enumerate(hits, 1):
+            where = f"{h.path}" + (f" p.{h.page}" if h.page else "") + (f" § {h.heading}" if h.heading else "")
+            print(f"{i}. [{h.score:.3f}] {where}\n   {' '.join(h.text.split())[:200]}")
+    ix.close()
+    return 0
+
+
+def cmd_ask(args, ix=None) -> int:
+    from engine.answer import Engine
+
+    cfg = open_config(args)
+    ix = ix or open_indexer(cfg)
+    engine = Engine(cfg.engine, cfg.data, ix.store, ix.embedder)
+    stream = not args.json and sys.stdout.isatty()
+    with ctrl_c_cancels() as cancel:
+        ans = engine.ask(args.question, (lambda t: print(t, end="", flush=True)) if stream else None, cancel)
+    if args.json:
+        print(json.dumps(ans.to_json(), indent=2))
+    else:
+        if not stream or ans.refused:
+            print(ans.answer)
+        else:
+            print()
+        if ans.sources:
+            print("\nSources:")
+            for s in ans.sources:
+                mark = "*" if s.n in ans.cited else " "
+                print(f" {mark}[{s.n}] {s.path}" + (f" (page {s.page})" if s.page else "") + f" chunk {s.chunk}")
+    ix.close()
+    return 0
+
+
+def cmd_folders(args) -> int:
+    from indexer.folders import add_folder, load_folders, remove_folder, set_paused
+
+    cfg = open_config(args)
+    if args.action == "list":
+        folders = load_folders(cfg.data.folders_file)
+        if args.json:
+            print(json.dumps([f.__dict__ for f in folders], indent=2))
+        for f in folders if not args.json else []:
+            state = "paused" if f.paused else ("missing" if not os.path.isdir(f.path) else "watching")
+            print(f"{f.path}  [{state}]")
+        return 0
+    if not args.path:
+        raise SystemExit(f"error: `folders {args.action}` needs a folder")
+    if args.action == "add":
+        print(f"added {add_folder(cfg.data.folders_file, args.path).path}; run `index` or `watch` to index it")
+    elif args.action == "remove":
+        f = remove_folder(cfg.data.folders_file, args.path)
+        ix = open_indexer(cfg)
+        print(f"removed {f.path} and {ix.remove_folder(f.path)} indexed files")
+        ix.close()
+    else:
+        set_paused(cfg.data.folders_file, args.path, args.action == "pause")
+    return 0
+
+
+def cmd_status(args) -> int:
+    from indexer.folders import load_folders
+    from indexer.store import FileRecord  # noqa: F401  (status reads the store directly)
+
+    cfg = open_config(args)
+    ix = open_indexer(cfg)
+    records = ix.store.file_records()
+    counts: dict[str, int] = {}
+    for r in records.values():
+        counts[r.status] = counts.get(r.status, 0) + 1
+    problems = [{"path": r.path, "status": r.status, "reason": r.error} for r in records.values() if r.status != "ok"]
+    out = {
+        "folders": [f.__dict__ for f in load_folders(cfg.data.folders_file)],
+        "files": counts, "chunks": ix.store.chunk_count(), "problems": sorted(problems, key=lambda p: p["path"]),
+        "data_dir": str(cfg.data.root),
+    }
+    if args.json:
+        print(json.dumps(out, indent=2))
+    else:
+        print(f"data dir: {out['data_dir']}")
+        print("files: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) + f"; {out['chunks']} chunks")
+        for p in out["problems"]:
+            print(f"  {p['status']:7} {p['path']}: {p['reason']}")
+    ix.close()
+    return 0
+
+
+def cmd_demo(args) -> int:
+    """The headless `make run`: index the bundled sample folder, ask one question, print the answer and sources."""
+    args.paths, args.rebuild = [str(SAMPLE_DOCS)], False
+    args.json = False
+    print(f"Indexing the sample folder {SAMPLE_DOCS} …", flush=True)
+    ix = open_indexer(open_config(args))
+    cmd_index(args, ix)
+    args.question = args.question or "How long should the bread dough rise?"
+    print(f"\nQuestion: {args.question}\n", flush=True)
+    return cmd_ask(args, ix)
+
+
+def cmd_gui(args) -> int:
+    print("The desktop window is not built yet; running the headless demo instead.", file=sys.stderr)
+    args.question = None
+    return cmd_demo(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", help="where Hearth keeps its index, config and models (default: $HEARTH_HOME "
+                                           "or the platform's user data dir)")
+    common.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    p = argparse.ArgumentParser(prog="hearth", description=__doc__.splitlines()[0], parents=[common])
+    sub = p.add_subparsers(dest="command")
+
+    s = sub.add_parser("index", parents=[common], help="index folders or files once and print a summary")
+    s.add_argument("paths", nargs="+")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--rebuild", action="store_true", help="drop the index and build it again")
+    s.set_defaults(fn=cmd_index)
+
+    s = sub.add_parser("watch", parents=[common], help="keep the index current while files change (Ctrl-C stops)")
+    s.add_argument("paths", nargs="*")
+    s.set_defaults(fn=cmd_watch)
+
+    s = sub.add_parser("search", parents=[common], help="retrieval only: the best matching chunks")
+    s.add_argument("query")
+    s.add_argument("-k", type=int, default=8)
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--vector-only", action="store_true", help="skip the full-text half of hybrid search")
+    s.set_defaults(fn=cmd_search)
+
+    s = sub.add_parser("ask", parents=[common], help="answer a question from your files, with sources")
+    s.add_argument("question")
+    s.add_argument("--model", help="a GGUF file to use instead of the configured one")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(fn=cmd_ask)
+
+    s = sub.add_parser("folders", parents=[common], help="list, add, remove, pause or resume watched folders")
+    s.add_argument("action", choices=["list", "add", "remove", "pause", "resume"])
+    s.add_argument("path", nargs="?")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(fn=cmd_folders)
+
+    s = sub.add_parser("status", parents=[common], help="files per status, with the reasons for failures")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(fn=cmd_status)
+
+    s = sub.add_parser("demo", parents=[common], help="index the bundled sample folder and answer one question")
+    s.add_argument("question", nargs="?")
+    s.add_argument("--model", help="a GGUF file")
+    s.set_defaults(fn=cmd_demo)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "fn", None) is None:
+        args.fn = cmd_gui
+        args.model = None
+    from indexer.errors import HearthError
+
+    try:
+        return args.fn(args)
+    except HearthError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("aborted", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
