@@ -109,13 +109,19 @@ def decode_text(data: bytes) -> str:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[: 1 << 20]).best()
-    if best is None:
+    matches = list(from_bytes(data[: 1 << 20]))
+    if not matches:
         raise SkipFile("binary content or unknown text encoding")
+    # Short texts often tie between legacy code pages; the Western ones are by far the most common.
+    tied = [m.encoding for m in matches if (m.chaos, m.coherence) == (matches[0].chaos, matches[0].coherence)]
+    encoding = next((e for e in _COMMON_LEGACY if e in tied), matches[0].encoding)
     try:
-        return data.decode(best.encoding)
+        return data.decode(encoding)
     except (UnicodeDecodeError, LookupError):
-        return data.decode(best.encoding, errors="replace")
+        return data.decode(encoding, errors="replace")
+
+
+_COMMON_LEGACY = ("cp1252", "latin_1", "iso8859_15")
 
 
 def read_text(path: Path) -> str:

@@ -1,0 +1,76 @@
+"""Shared fixtures: the real embedder loaded once per session, a temp data dir per test, thread-leak checks."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from indexer.config import IndexConfig, resolve_data_dir  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from indexer.embedding import Embedder, bundled_embedder_dir
+
+    return Embedder(bundled_embedder_dir(), "cpu", 64)
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    return resolve_data_dir(tmp_path / "data").ensure()
+
+
+@pytest.fixture
+def make_indexer(data_dir, embedder):
+    """Build Indexers on the test's data dir that share the session embedder; all are closed afterwards."""
+    from indexer.pipeline import Indexer
+
+    made = []
+
+    def make(**cfg) -> Indexer:
+        cfg.setdefault("parse_timeout_s", 30)
+        ix = Indexer(IndexConfig(**cfg), data_dir, embedder)
+        made.append(ix)
+        return ix
+
+    yield make
+    for ix in made:
+        ix.close()
+
+
+# Process-wide helper threads that libraries start once and keep.
+LIBRARY_SINGLETONS = {"tqdm_monitor", "LanceDBBackgroundEventLoop"}
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_threads():
+    """A test must stop every thread it started (watchers, observers, workers)."""
+    before = set(threading.enumerate())
+    yield
+    deadline = time.monotonic() + 5
+    while True:
+        leaked = [t for t in set(threading.enumerate()) - before if t.is_alive() and t.name not in LIBRARY_SINGLETONS]
+        if not leaked or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert not leaked, f"threads left running: {[t.name for t in leaked]}"
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding=encoding)
+    return path
+
+
+def search_paths(ix, query: str, k: int = 5) -> list[str]:
+    from engine.retrieval import vector_search
+
+    return [h.path for h in vector_search(ix.store, ix.embedder.embed_query(query), k)]
