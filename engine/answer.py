@@ -20,6 +20,7 @@ from indexer.store import Store, sql_str
 log = logging.getLogger(__name__)
 
 REFUSAL = "Your files do not seem to contain this, so I won't guess. Try other words, or add the folder that has it."
+NO_TEXT = "The model gave no answer; the sources below are the passages of your files that match best."
 _CITATION = re.compile(r"\[(\d{1,3})\]")
 
 
@@ -140,7 +141,9 @@ class Engine:
             stop = None
         else:
             prompt = completion_prompt(question, sources)
-            stop = ["\nQuestion:", "\nAnswer", "\n\n\n", "<source", "<end_of_turn>"]
+            stop = ["\nQuestion:", "\n\n", "<source", "</source", "<end_of_turn>"]
         text = gen.complete(prompt, self.cfg.max_answer_tokens, stop, on_token, cancel).strip()
+        if not text and not (cancel and cancel.is_set()):
+            text = NO_TEXT
         cited = sorted({int(m) for m in _CITATION.findall(text) if 1 <= int(m) <= len(sources)})
         return Answer(text, sources, False, cited, cancelled=bool(cancel and cancel.is_set()))
