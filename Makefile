@@ -25,9 +25,8 @@ test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(PY) -m pytest -q
 
 bench: $(STAMP)
-	$(PY) bench/index_throughput.py
-	$(PY) bench/watch_latency.py
-	$(PY) bench/reconcile.py
+	cd bench && ../$(PY) index_throughput.py
+	cd bench && ../$(PY) watch_and_reconcile.py
 
 clean:
 	rm -rf $(VENV) .hearth-demo .pytest_cache
