@@ -116,7 +116,7 @@ def cmd_index(args, ix=None) -> int:
             try:
                 report = ix.index_folders(args.paths, on_progress, cancel)
             except Cancelled as exc:
-                report = exc.args[0]
+                report = exc.report
         print_report(report, args.json)
     finally:
         if own:

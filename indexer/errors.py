@@ -6,10 +6,11 @@ class HearthError(Exception):
 
 
 class Cancelled(HearthError):
-    """Long work was stopped on request; everything written before it is kept."""
+    """Long work was stopped on request; everything written before it is kept. `report` says what was done."""
 
-    def __init__(self, message: str = "Cancelled.") -> None:
+    def __init__(self, message: str = "Cancelled.", report: object | None = None) -> None:
         super().__init__(message)
+        self.report = report
 
 
 class ConfigError(HearthError):

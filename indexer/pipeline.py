@@ -290,8 +290,9 @@ class Indexer:
             self.store.remove(removed)
             report.files_removed += len(removed)
         self.store.optimize()
+        self.store.ensure_indexes()
         if report.cancelled:
-            raise Cancelled(report)
+            raise Cancelled("Indexing was cancelled; everything indexed so far is kept.", report)
         return report
 
     def _apply_moves(self, to_parse: list[FileStat], removed: list[str], records: dict[str, FileRecord],

@@ -238,7 +238,7 @@ class Store:
 
     def ensure_indexes(self) -> None:
         """Full-text index on chunk text and scalar indexes for the columns writes filter on."""
-        if self.chunks.count_rows() == 0:
+        if self._fts_ready or self.chunks.count_rows() == 0:
             return
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

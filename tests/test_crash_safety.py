@@ -1,5 +1,6 @@
 """SIGKILL an indexing process at random moments; every restart repairs the index without re-embedding."""
 
+import json
 import random
 import signal
 import subprocess
@@ -67,3 +68,42 @@ def test_sigkill_at_random_moments(tmp_path, make_indexer, embedder):
     clean = make_indexer()
     clean.index_folders([folder])
     assert after == _snapshot(clean.store)
+
+
+def test_ctrl_c_stops_cleanly_and_keeps_what_was_written(tmp_path, make_indexer, embedder):
+    folder = tmp_path / "corpus"
+    _corpus(folder, 80)
+    data = resolve_data_dir(tmp_path / "data").ensure()
+    data.config_file.write_text("[index]\nwrite_batch_chunks = 24\n")
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "main.py"), "index", str(folder), "--json", "--data-dir", str(data.root)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    # wait until some files are committed, then press Ctrl-C
+    from indexer.config import IndexConfig
+    from indexer.store import Store
+
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.5)
+        meta = data.index_dir / "meta.json"
+        if meta.exists():
+            try:
+                if Store(data.index_dir, 384, json.loads(meta.read_text())["embed_model"]).files.count_rows():
+                    break
+            except Exception:
+                pass
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    report = json.loads(out)
+    assert report["cancelled"] is True and 0 < report["files_indexed"] < 80
+    from indexer.pipeline import Indexer
+
+    ix = Indexer(IndexConfig(), data, embedder)
+    try:
+        assert len([r for r in ix.store.file_records().values() if r.status == "ok"]) == report["files_indexed"]
+        r = ix.index_folders([folder])
+        assert r.files_unchanged == report["files_indexed"] and r.files_indexed == 80 - report["files_indexed"]
+    finally:
+        ix.close()
