@@ -174,15 +174,28 @@ def cmd_search(args) -> int:
 
 def cmd_ask(args, ix=None) -> int:
     from engine.answer import Engine
+    from engine.chats import ChatStore
+    from engine.retrieval import Filters
 
     cfg = open_config(args)
     ix = ix or open_indexer(cfg)
     engine = Engine(cfg.engine, cfg.data, ix.store, ix.embedder)
+    chats = ChatStore(cfg.data.chats_dir)
+    chat = None
+    if getattr(args, "chat", None):
+        chat = chats.create() if args.chat == "new" else chats.get(args.chat)
+    filters = Filters(getattr(args, "folder", None), getattr(args, "type", None))
     stream = not args.json and sys.stdout.isatty()
     with ctrl_c_cancels() as cancel:
-        ans = engine.ask(args.question, (lambda t: print(t, end="", flush=True)) if stream else None, cancel)
+        ans = engine.ask(args.question, (lambda t: print(t, end="", flush=True)) if stream else None, cancel,
+                         chat.history() if chat else None, filters)
+    if chat is not None:
+        chats.append_turn(chat, args.question, ans.to_json())
     if args.json:
-        print(json.dumps(ans.to_json(), indent=2))
+        out = ans.to_json()
+        if chat is not None:
+            out["chat"] = chat.id
+        print(json.dumps(out, indent=2))
     else:
         if not stream or ans.refused:
             print(ans.answer)
@@ -193,7 +206,77 @@ def cmd_ask(args, ix=None) -> int:
             for s in ans.sources:
                 mark = "*" if s.n in ans.cited else " "
                 print(f" {mark}[{s.n}] {s.path}" + (f" (page {s.page})" if s.page else "") + f" chunk {s.chunk}")
+        if chat is not None:
+            print(f"\n(chat {chat.id}: continue with --chat {chat.id})")
     ix.close()
+    return 0
+
+
+def cmd_chats(args) -> int:
+    from engine.chats import ChatStore
+
+    cfg = open_config(args)
+    chats = ChatStore(cfg.data.chats_dir)
+    if args.action == "list":
+        items = [{"id": c.id, "title": c.title, "created": c.created, "turns": len(c.messages) // 2} for c in chats.list()]
+        if args.json:
+            print(json.dumps(items, indent=2))
+        for c in items if not args.json else []:
+            print(f"{c['id']}  {c['title']}  ({c['turns']} questions)")
+        return 0
+    if not args.id:
+        raise SystemExit(f"error: `chats {args.action}` needs a chat id")
+    if args.action == "show":
+        chat = chats.get(args.id)
+        if args.json:
+            print(json.dumps(chat.__dict__, indent=2))
+        for m in chat.messages if not args.json else []:
+            print(f"{m['role']}: {m['content']}")
+    elif args.action == "rename":
+        if not args.title:
+            raise SystemExit("error: `chats rename ID TITLE` needs a title")
+        chats.rename(args.id, args.title)
+    else:
+        chats.delete(args.id)
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from engine.answer import Engine
+    from engine.evaluation import generate_queries, load_queries, score
+
+    cfg = open_config(args)
+    ix = open_indexer(cfg)
+    engine = Engine(cfg.engine, cfg.data, ix.store, ix.embedder)
+    try:
+        if args.generate:
+            chunks = ix.store.chunk_rows(columns=["path", "text"])
+            with progress_bar(True) as on_progress:
+                done = []
+
+                def write_question(prompt: str) -> str:
+                    done.append(1)
+                    on_progress(len(done), args.generate, "writing questions")
+                    return engine.generator.complete(prompt, 40, stop=["\n"])
+
+                queries = generate_queries(chunks, write_question, args.generate)
+            with open(args.queries, "w", encoding="utf-8") as f:
+                for q in queries:
+                    f.write(json.dumps({"query": q.query, "relevant": q.relevant}) + "\n")
+            print(f"wrote {len(queries)} questions to {args.queries}")
+            return 0
+        base = next((Path(f.path) for f in ix.folders()), None)
+        queries = load_queries(Path(args.queries), base)
+        depth = max(10, args.k)
+        report = score(queries, lambda q: [h.path for h in engine.retrieve(q, depth * 3)], args.k)
+        if args.json:
+            print(json.dumps(report.to_json(), indent=2))
+        else:
+            r = report
+            print(f"{r.queries} queries: hit rate@{r.k} {r.hit_rate:.3f}, recall@{r.k} {r.recall:.3f}, "
+                  f"MRR@10 {r.mrr10:.3f}, nDCG@10 {r.ndcg10:.3f}")
+    finally:
+        ix.close()
     return 0
 
 
@@ -297,7 +380,25 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("question")
     s.add_argument("--model", help="a GGUF file to use instead of the configured one")
     s.add_argument("--json", action="store_true")
+    s.add_argument("--chat", help="continue a chat by id, or `new` to start one (kept in the data dir)")
+    s.add_argument("--folder", help="only search files of this watched folder")
+    s.add_argument("--type", action="append", help="only search this file type (pdf, markdown, …); repeatable")
     s.set_defaults(fn=cmd_ask)
+
+    s = sub.add_parser("chats", parents=[common], help="list, show, rename or delete chats")
+    s.add_argument("action", choices=["list", "show", "rename", "delete"])
+    s.add_argument("id", nargs="?")
+    s.add_argument("title", nargs="?")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(fn=cmd_chats)
+
+    s = sub.add_parser("eval", parents=[common], help="measure retrieval on a JSONL file of queries")
+    s.add_argument("--queries", required=True, help='JSON lines {"query": str, "relevant": [path, ...]}')
+    s.add_argument("-k", type=int, default=5)
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--generate", type=int, metavar="N",
+                   help="instead: write N questions made by the local model from your index into --queries")
+    s.set_defaults(fn=cmd_eval)
 
     s = sub.add_parser("folders", parents=[common], help="list, add, remove, pause or resume watched folders")
     s.add_argument("action", choices=["list", "add", "remove", "pause", "resume"])

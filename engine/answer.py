@@ -12,7 +12,8 @@ from engine.config import EngineConfig
 from engine.generation import Generator
 from engine.models import resolve_model
 from engine.prompting import Source, chat_messages, completion_prompt
-from engine.retrieval import Hit, fulltext_search, rrf_fuse, vector_search
+from engine.rerank import Reranker, make_reranker
+from engine.retrieval import Filters, Hit, fill_vector_scores, fulltext_search, rrf_fuse, vector_search
 from indexer.config import DataDir
 from indexer.embedding import Embedder
 from indexer.store import Store, sql_str
@@ -41,10 +42,15 @@ class Answer:
 
 def search(store: Store, embedder: Embedder, query: str, k: int, hybrid: bool = True, where: str | None = None) -> list[Hit]:
     """Vector search, fused with full-text search by reciprocal rank when `hybrid`."""
-    vec_hits = vector_search(store, embedder.embed_query(query), max(k, 20), where)
-    if not hybrid:
-        return vec_hits[:k]
-    return rrf_fuse([vec_hits, fulltext_search(store, query, max(k, 20), where)], k)
+    return rrf_fuse(search_lists(store, embedder, query, max(k, 20), hybrid, where), k) if hybrid else \
+        vector_search(store, embedder.embed_query(query), k, where)
+
+
+def search_lists(store: Store, embedder: Embedder, query: str, depth: int, hybrid: bool, where: str | None) -> list[list[Hit]]:
+    lists = [vector_search(store, embedder.embed_query(query), depth, where)]
+    if hybrid:
+        lists.append(fulltext_search(store, query, depth, where))
+    return lists
 
 
 def _shingles(text: str) -> set[str]:
@@ -97,6 +103,7 @@ class Engine:
                  generator: Generator | None = None) -> None:
         self.cfg, self.data, self.store, self.embedder = cfg, data, store, embedder
         self._generator = generator
+        self._reranker: Reranker | None = None
         self._lock = threading.Lock()
 
     @property
@@ -106,11 +113,56 @@ class Engine:
                 self._generator = Generator(resolve_model(self.cfg.model, self.data), self.cfg)
             return self._generator
 
-    def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
-        hits = search(self.store, self.embedder, question, (k or self.cfg.top_k) * 2, self.cfg.hybrid)
-        # A chunk the vector stage judged unrelated is noise in the context, whatever its keyword rank.
-        hits = [h for h in hits if h.vector_score is None or h.vector_score >= self.cfg.min_score]
-        return drop_near_duplicates(hits)[: k or self.cfg.top_k]
+    def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
+        """Search (+ variants) → fuse → rerank → drop near-duplicates → top k (ranking only; `ask` judges relevance)."""
+        k = k or self.cfg.top_k
+        where = filters.where() if filters else None
+        queries = [question] + (self.query_variants(question) if self.cfg.multi_query else [])
+        lists = [lst for q in queries for lst in search_lists(self.store, self.embedder, q, max(20, 3 * k),
+                                                                 self.cfg.hybrid, where)]
+        hits = rrf_fuse(lists, 3 * k) if len(lists) > 1 else lists[0][: 3 * k]
+        hits = self.reranker(question, hits)
+        if self.cfg.dedupe:
+            hits = drop_near_duplicates(hits)
+        return fill_vector_scores(self.store, self.embedder.embed_query(question), hits[:k])
+
+    def relevant(self, hit: Hit) -> bool:
+        """Grounding test for one chunk: semantically close, or somewhat close and sharing the question's words."""
+        sim = hit.vector_score if hit.vector_score is not None else 0.0
+        return sim >= self.cfg.min_score or (hit.lexical and sim >= self.cfg.min_score_lexical)
+
+    @property
+    def reranker(self) -> Reranker:
+        if self._reranker is None:
+            self._reranker = make_reranker(self.cfg.rerank_model)
+        return self._reranker
+
+    def query_variants(self, question: str, n: int = 2) -> list[str]:
+        """Other phrasings of the question, written by the local model (multi-query retrieval)."""
+        prompt = (
+            "Rewrite the question in different words, one version per line.\n\n"
+            "Question: When does the library open on Saturdays?\n"
+            "Versions:\nWhat are the Saturday opening hours of the library?\nAt what time can I get into the library on a Saturday?\n\n"
+            f"Question: {question}\nVersions:\n"
+        )
+        text = self.generator.complete(prompt, 64, stop=["\n\n", "Question:"])
+        lines = [ln.strip(" -*0123456789.") for ln in text.splitlines()]
+        return [ln for ln in lines if len(ln.split()) >= 3 and ln.lower() != question.lower()][:n]
+
+    def condense(self, question: str, history: list[dict]) -> str:
+        """A follow-up question rewritten to stand alone, using the chat history (what retrieval needs)."""
+        turns = [m for m in history if m["role"] in ("user", "assistant")][-4:]
+        if not turns or not self.cfg.condense:
+            return question
+        convo = "\n".join(f"{'User' if m['role'] == 'user' else 'Assistant'}: {m['content'][:300]}" for m in turns)
+        prompt = (
+            "Rewrite the last question so that it can be understood without the conversation.\n\n"
+            "Conversation:\nUser: Who repaired the boiler?\nAssistant: HeatRight did [1].\n"
+            "Last question: what is their phone number?\nStandalone question: What is the phone number of HeatRight?\n\n"
+            f"Conversation:\n{convo}\nLast question: {question}\nStandalone question:"
+        )
+        rewritten = self.generator.complete(prompt, 48, stop=["\n"]).strip()
+        return rewritten if len(rewritten.split()) >= 3 else question
 
     def build_sources(self, hits: list[Hit], budget_tokens: int, count: Callable[[str], int]) -> list[Source]:
         """Number the hits, expand each with neighbours while the token budget allows, and stop at the budget."""
@@ -127,20 +179,25 @@ class Engine:
         return sources
 
     def ask(self, question: str, on_token: Callable[[str], None] | None = None,
-            cancel: threading.Event | None = None, history: list[dict] | None = None) -> Answer:
-        hits = self.retrieve(question)
-        best = max((h.vector_score or 0.0) for h in hits) if hits else 0.0
-        if best < self.cfg.min_score:
-            log.info("refused: best similarity %.3f < %.3f", best, self.cfg.min_score)
+            cancel: threading.Event | None = None, history: list[dict] | None = None,
+            filters: Filters | None = None) -> Answer:
+        """Answer from the files, or refuse without calling the model when nothing relevant is found."""
+        standalone = self.condense(question, history) if history else question
+        hits = [h for h in self.retrieve(standalone, filters=filters) if self.relevant(h)]
+        if not hits:
+            log.info("refused: no relevant chunk for %r", standalone)
             return Answer(REFUSAL, [], True)
         gen = self.generator
-        budget = gen.n_ctx - self.cfg.max_answer_tokens - 200 - gen.count_tokens(question)
+        past = [m for m in (history or []) if m["role"] in ("user", "assistant")][-4:]
+        history_text = "".join(f"{'Question' if m['role'] == 'user' else 'Answer'}: {m['content']}\n" for m in past)
+        budget = (gen.n_ctx - self.cfg.max_answer_tokens - 400 - gen.count_tokens(question)
+                  - gen.count_tokens(history_text))
         sources = self.build_sources(edges_first(hits), budget, gen.count_tokens)
         if gen.has_chat_template:
-            prompt = chat_messages(question, sources, history)
+            prompt = chat_messages(question, sources, past)
             stop = None
         else:
-            prompt = completion_prompt(question, sources)
+            prompt = completion_prompt(question, sources, history_text)
             stop = ["\nQuestion:", "\n\n", "<source", "</source", "<end_of_turn>"]
         text = gen.complete(prompt, self.cfg.max_answer_tokens, stop, on_token, cancel).strip()
         if not text and not (cancel and cancel.is_set()):

@@ -16,9 +16,18 @@ class EngineConfig:
     top_k: int = 6
     max_answer_tokens: int = 256
     temperature: float = 0.2
-    min_score: float = 0.30  # best cosine similarity below this: refuse without calling the model
-    hybrid: bool = True
+    # Grounding: a chunk counts as relevant when its cosine similarity reaches min_score, or min_score_lexical
+    # when full-text search matched it too. With none relevant the engine refuses without calling the model.
+    # Calibrated in bench/retrieval_quality.py (see docs/benchmarks.md).
+    min_score: float = 0.40
+    min_score_lexical: float = 0.20
+    # Retrieval stages, each switchable so benchmarks can measure what it adds.
+    hybrid: bool = True  # fuse full-text (BM25) with vector search
+    multi_query: bool = False  # the local model writes variants of the question; results are fused
+    rerank_model: str = ""  # a local cross-encoder folder; "" keeps the fused order
+    dedupe: bool = True  # drop near-duplicate chunks (copies of a file)
     neighbours: int = 1  # chunks on each side added around a hit
+    condense: bool = True  # rewrite follow-up questions with the chat history before retrieval
 
     def __post_init__(self) -> None:
         if self.n_ctx < 512:

@@ -24,6 +24,7 @@ class Hit:
     start: int = 0
     end: int = 0
     vector_score: float | None = None  # cosine similarity, when the vector stage found it
+    lexical: bool = False  # the full-text stage found it too (its words are in the chunk)
 
     @property
     def key(self) -> tuple[str, int]:
@@ -34,9 +35,9 @@ class Hit:
                 "page": self.page, "heading": self.heading}
 
 
-def _hit(row: dict, score: float, vector_score: float | None = None) -> Hit:
+def _hit(row: dict, score: float, vector_score: float | None = None, lexical: bool = False) -> Hit:
     return Hit(row["path"], int(row["chunk_no"]), float(score), row["text"], row.get("page"), row.get("heading"),
-               row.get("file_type") or "", int(row.get("start") or 0), int(row.get("end") or 0), vector_score)
+               row.get("file_type") or "", int(row.get("start") or 0), int(row.get("end") or 0), vector_score, lexical)
 
 
 def vector_search(store: Store, query_vector: np.ndarray, k: int, where: str | None = None) -> list[Hit]:
@@ -63,21 +64,63 @@ def fulltext_search(store: Store, query: str, k: int, where: str | None = None) 
             rows = q.limit(k).to_list()
         except (ValueError, RuntimeError):  # a query of only stop words or symbols
             return []
-    return [_hit(r, r["_score"]) for r in rows]
+    return [_hit(r, r["_score"], lexical=True) for r in rows]
 
 
 def rrf_fuse(result_lists: list[list[Hit]], k: int, rrf_k: int = 60) -> list[Hit]:
-    """Reciprocal-rank fusion: score = Σ 1/(rrf_k + rank). Keeps the best vector score seen per chunk."""
-    fused: dict[tuple[str, int], Hit] = {}
+    """Reciprocal-rank fusion: score = Σ 1/(rrf_k + rank). Keeps the best vector score and any lexical match."""
     scores: dict[tuple[str, int], float] = {}
+    first: dict[tuple[str, int], Hit] = {}
+    vec: dict[tuple[str, int], float] = {}
+    lexical: set[tuple[str, int]] = set()
     for hits in result_lists:
         for rank, h in enumerate(hits):
             scores[h.key] = scores.get(h.key, 0.0) + 1.0 / (rrf_k + rank + 1)
-            prev = fused.get(h.key)
-            if prev is None or (h.vector_score is not None and prev.vector_score is None):
-                fused[h.key] = h
+            first.setdefault(h.key, h)
+            if h.vector_score is not None:
+                vec[h.key] = max(vec.get(h.key, -1.0), h.vector_score)
+            if h.lexical:
+                lexical.add(h.key)
     out = []
     for key, s in sorted(scores.items(), key=lambda kv: -kv[1])[:k]:
-        h = fused[key]
-        out.append(Hit(h.path, h.chunk, s, h.text, h.page, h.heading, h.file_type, h.start, h.end, h.vector_score))
+        h = first[key]
+        out.append(Hit(h.path, h.chunk, s, h.text, h.page, h.heading, h.file_type, h.start, h.end, vec.get(key),
+                       key in lexical))
     return out
+
+
+@dataclass
+class Filters:
+    """Restrict retrieval to a folder, some file types, or files modified since a time (seconds since epoch)."""
+
+    folder: str | None = None
+    file_types: list[str] | None = None
+    since: float | None = None
+
+    def where(self) -> str | None:
+        from indexer.store import sql_str
+
+        parts = []
+        if self.folder:
+            parts.append(f"folder = {sql_str(self.folder)}")
+        if self.file_types:
+            parts.append(f"file_type IN ({', '.join(sql_str(t) for t in self.file_types)})")
+        if self.since is not None:
+            parts.append(f"mtime_ns >= {int(self.since * 1e9)}")
+        return " AND ".join(parts) or None
+
+
+def fill_vector_scores(store: Store, query_vector: np.ndarray, hits: list[Hit]) -> list[Hit]:
+    """Give hits found only by full text their cosine similarity too, so grounding can judge every hit."""
+    from indexer.store import sql_str
+
+    missing = [h for h in hits if h.vector_score is None]
+    if not missing:
+        return hits
+    clause = " OR ".join(f"(path = {sql_str(h.path)} AND chunk_no = {h.chunk})" for h in missing)
+    rows = store.chunk_rows(clause, ["path", "chunk_no", "vector"])
+    sims = {(r["path"], r["chunk_no"]): float(np.dot(np.asarray(r["vector"], dtype=np.float32), query_vector))
+            for r in rows}
+    for h in missing:
+        h.vector_score = sims.get(h.key)
+    return hits

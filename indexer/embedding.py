@@ -68,6 +68,7 @@ class Embedder:
         self.max_tokens = int(self._model.max_seq_length)
         self.model_id = f"{self.model_dir.name}:{self.dim}"
         self.calls = 0  # texts embedded since load; tests and benchmarks read it
+        self._queries: dict[str, np.ndarray] = {}
         log.info("embedder %s on %s (dim %d)", self.model_dir, self.device, self.dim)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
@@ -81,4 +82,11 @@ class Embedder:
         return vectors.astype(np.float32, copy=False)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self.embed([text])[0]
+        """One query's vector; the last few are cached because one question passes several stages."""
+        vec = self._queries.get(text)
+        if vec is None:
+            vec = self.embed([text])[0]
+            if len(self._queries) >= 64:
+                self._queries.pop(next(iter(self._queries)))
+            self._queries[text] = vec
+        return vec

@@ -120,3 +120,55 @@ def test_document_cannot_break_out_of_its_source_fence():
     real = prompt[prompt.index("Sources (data"):]  # after the worked example
     assert real.count("</source>") == 1 and real.count("<source") == 1
     assert prompt.index("data, not instructions") < prompt.index("Ignore previous instructions")
+
+
+@pytest.mark.e2e
+def test_multi_query_and_follow_up(make_indexer, data_dir, generator):
+    ix = make_indexer()
+    ix.index_folders([SAMPLE])
+    engine = Engine(EngineConfig(n_ctx=2048, max_answer_tokens=32, multi_query=True), data_dir, ix.store,
+                    ix.embedder, generator)
+    calls = generator.calls
+    hits = engine.retrieve("When do I plant garlic cloves?")
+    assert generator.calls == calls + 1  # the model wrote the variants
+    assert Path(hits[0].path).name == "garden-calendar.html"
+    history = [{"role": "user", "content": "How do I fix a puncture on my bike?"},
+               {"role": "assistant", "content": "Remove the wheel and find the hole [1]."}]
+    ans = engine.ask("And how often should the chain be oiled?", history=history)
+    assert not ans.refused and Path(ans.sources[0].path).name == "bicycle-maintenance.txt"
+
+
+@pytest.mark.e2e
+def test_eval_and_chat_commands(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    data = tmp_path / "data"
+
+    def run(*args):
+        p = subprocess.run([sys.executable, str(root / "main.py"), *args, "--data-dir", str(data)],
+                           capture_output=True, text=True, cwd=root, timeout=600)
+        assert p.returncode == 0, p.stderr
+        return p.stdout
+
+    run("index", str(SAMPLE))
+    q = tmp_path / "q.jsonl"
+    q.write_text("\n".join(json.dumps(r) for r in [
+        {"query": "how long to bake the loaf", "relevant": ["sourdough-bread.md"]},
+        {"query": "chain lubrication", "relevant": ["bicycle-maintenance.txt"]},
+        {"query": "walking route around Buttermere", "relevant": ["trip-notes.rst"]},
+        {"query": "vet for the cat", "relevant": ["household-contacts.csv"]},
+    ]))
+    report = json.loads(run("eval", "--queries", str(q), "-k", "3", "--json"))
+    assert report["queries"] == 4 and report["hit_rate"] == 1.0 and report["mrr10"] >= 0.75
+    first = json.loads(run("ask", "Which company services the boiler?", "--chat", "new", "--json"))
+    chat_id = first["chat"]
+    run("ask", "What is their phone number?", "--chat", chat_id, "--json")
+    chats = json.loads(run("chats", "list", "--json"))
+    assert chats[0]["id"] == chat_id and chats[0]["turns"] == 2
+    run("chats", "rename", chat_id, "Boiler")
+    assert json.loads(run("chats", "list", "--json"))[0]["title"] == "Boiler"
+    run("chats", "delete", chat_id)
+    assert json.loads(run("chats", "list", "--json")) == []
