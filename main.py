@@ -157,11 +157,14 @@ def cmd_watch(args) -> int:
 
 
 def cmd_search(args) -> int:
-    from engine.answer import drop_near_duplicates, search
+    from dataclasses import replace
+
+    from engine.answer import Engine
 
     cfg = open_config(args)
     ix = open_indexer(cfg)
-    hits = drop_near_duplicates(search(ix.store, ix.embedder, args.query, args.k * 2, hybrid=not args.vector_only))[: args.k]
+    engine = Engine(replace(cfg.engine, hybrid=cfg.engine.hybrid and not args.vector_only), cfg.data, ix.store, ix.embedder)
+    hits = engine.retrieve(args.query, args.k)
     if args.json:
         print(json.dumps([h.to_json() for h in hits], indent=2))
     else:

@@ -114,7 +114,7 @@ class Engine:
             return self._generator
 
     def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
-        """Search (+ variants) → fuse → rerank → drop near-duplicates → top k (ranking only; `ask` judges relevance)."""
+        """Search (+ variants) → fuse → rerank → top k. Ranking only: `ask` judges relevance and drops duplicates."""
         k = k or self.cfg.top_k
         where = filters.where() if filters else None
         queries = [question] + (self.query_variants(question) if self.cfg.multi_query else [])
@@ -122,8 +122,6 @@ class Engine:
                                                                  self.cfg.hybrid, where)]
         hits = rrf_fuse(lists, 3 * k) if len(lists) > 1 else lists[0][: 3 * k]
         hits = self.reranker(question, hits)
-        if self.cfg.dedupe:
-            hits = drop_near_duplicates(hits)
         return fill_vector_scores(self.store, self.embedder.embed_query(question), hits[:k])
 
     def relevant(self, hit: Hit) -> bool:
@@ -187,6 +185,8 @@ class Engine:
         if not hits:
             log.info("refused: no relevant chunk for %r", standalone)
             return Answer(REFUSAL, [], True)
+        if self.cfg.dedupe:  # after ranking: a copy adds nothing to the context (but would hide a file in a ranking)
+            hits = drop_near_duplicates(hits)
         gen = self.generator
         past = [m for m in (history or []) if m["role"] in ("user", "assistant")][-4:]
         history_text = "".join(f"{'Question' if m['role'] == 'user' else 'Answer'}: {m['content']}\n" for m in past)

@@ -25,7 +25,7 @@ class EngineConfig:
     hybrid: bool = True  # fuse full-text (BM25) with vector search
     multi_query: bool = False  # the local model writes variants of the question; results are fused
     rerank_model: str = ""  # a local cross-encoder folder; "" keeps the fused order
-    dedupe: bool = True  # drop near-duplicate chunks (copies of a file)
+    dedupe: bool = True  # drop near-duplicate chunks (copies, boilerplate) from the context
     neighbours: int = 1  # chunks on each side added around a hit
     condense: bool = True  # rewrite follow-up questions with the chat history before retrieval
 
