@@ -71,6 +71,28 @@ def open_config(args):
     return cfg
 
 
+def filters_from(args):
+    """--folder / --type / --since flags as retrieval Filters."""
+    from datetime import datetime
+
+    from engine.retrieval import Filters
+
+    since = None
+    if getattr(args, "since", None):
+        try:
+            since = datetime.fromisoformat(args.since).timestamp()
+        except ValueError:
+            raise SystemExit(f"error: --since takes a date like 2024-05-31, not {args.since!r}")
+    folder = getattr(args, "folder", None)
+    return Filters(str(Path(folder).expanduser().absolute()) if folder else None, getattr(args, "type", None), since)
+
+
+def add_filter_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--folder", help="only files of this watched folder")
+    p.add_argument("--type", action="append", help="only this file type (pdf, markdown, docx, …); repeatable")
+    p.add_argument("--since", help="only files modified on or after this date (YYYY-MM-DD)")
+
+
 def open_indexer(cfg):
     from indexer.pipeline import Indexer
 
@@ -164,7 +186,7 @@ def cmd_search(args) -> int:
     cfg = open_config(args)
     ix = open_indexer(cfg)
     engine = Engine(replace(cfg.engine, hybrid=cfg.engine.hybrid and not args.vector_only), cfg.data, ix.store, ix.embedder)
-    hits = engine.retrieve(args.query, args.k)
+    hits = engine.retrieve(args.query, args.k, filters_from(args))
     if args.json:
         print(json.dumps([h.to_json() for h in hits], indent=2))
     else:
@@ -178,7 +200,6 @@ def cmd_search(args) -> int:
 def cmd_ask(args, ix=None) -> int:
     from engine.answer import Engine
     from engine.chats import ChatStore
-    from engine.retrieval import Filters
 
     cfg = open_config(args)
     ix = ix or open_indexer(cfg)
@@ -187,7 +208,7 @@ def cmd_ask(args, ix=None) -> int:
     chat = None
     if getattr(args, "chat", None):
         chat = chats.create() if args.chat == "new" else chats.get(args.chat)
-    filters = Filters(getattr(args, "folder", None), getattr(args, "type", None))
+    filters = filters_from(args)
     stream = not args.json and sys.stdout.isatty()
     with ctrl_c_cancels() as cancel:
         ans = engine.ask(args.question, (lambda t: print(t, end="", flush=True)) if stream else None, cancel,
@@ -377,6 +398,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-k", type=int, default=8)
     s.add_argument("--json", action="store_true")
     s.add_argument("--vector-only", action="store_true", help="skip the full-text half of hybrid search")
+    add_filter_flags(s)
     s.set_defaults(fn=cmd_search)
 
     s = sub.add_parser("ask", parents=[common], help="answer a question from your files, with sources")
@@ -384,8 +406,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--model", help="a GGUF file to use instead of the configured one")
     s.add_argument("--json", action="store_true")
     s.add_argument("--chat", help="continue a chat by id, or `new` to start one (kept in the data dir)")
-    s.add_argument("--folder", help="only search files of this watched folder")
-    s.add_argument("--type", action="append", help="only search this file type (pdf, markdown, …); repeatable")
+    add_filter_flags(s)
     s.set_defaults(fn=cmd_ask)
 
     s = sub.add_parser("chats", parents=[common], help="list, show, rename or delete chats")
