@@ -77,7 +77,7 @@ def main() -> None:
             stages = {
                 "vector search": lambda q: vector_search(store, emb.embed_query(q), 20),
                 "full-text search": lambda q: fulltext_search(store, q, 20),
-                "retrieve (hybrid+fuse+dedupe+scores)": lambda q: engine.retrieve(q),
+                "retrieve (hybrid+fuse+scores)": lambda q: engine.retrieve(q),
             }
             for name, fn in stages.items():
                 times = []

@@ -47,10 +47,16 @@ def search(store: Store, embedder: Embedder, query: str, k: int, hybrid: bool = 
 
 
 def search_lists(store: Store, embedder: Embedder, query: str, depth: int, hybrid: bool, where: str | None) -> list[list[Hit]]:
-    lists = [vector_search(store, embedder.embed_query(query), depth, where)]
-    if hybrid:
-        lists.append(fulltext_search(store, query, depth, where))
-    return lists
+    """The vector list and (when hybrid) the full-text list; both searches run at once (LanceDB frees the GIL)."""
+    if not hybrid:
+        return [vector_search(store, embedder.embed_query(query), depth, where)]
+    text_hits: list[Hit] = []
+    worker = threading.Thread(target=lambda: text_hits.extend(fulltext_search(store, query, depth, where)),
+                              name="hearth-fts", daemon=True)
+    worker.start()
+    vec_hits = vector_search(store, embedder.embed_query(query), depth, where)
+    worker.join()
+    return [vec_hits, text_hits]
 
 
 def _shingles(text: str) -> set[str]:
@@ -190,8 +196,8 @@ class Engine:
         gen = self.generator
         past = [m for m in (history or []) if m["role"] in ("user", "assistant")][-4:]
         history_text = "".join(f"{'Question' if m['role'] == 'user' else 'Answer'}: {m['content']}\n" for m in past)
-        budget = (gen.n_ctx - self.cfg.max_answer_tokens - 400 - gen.count_tokens(question)
-                  - gen.count_tokens(history_text))
+        budget = min(self.cfg.max_source_tokens, gen.n_ctx - self.cfg.max_answer_tokens - 400
+                     - gen.count_tokens(question) - gen.count_tokens(history_text))
         sources = self.build_sources(edges_first(hits), budget, gen.count_tokens)
         if gen.has_chat_template:
             prompt = chat_messages(question, sources, past)

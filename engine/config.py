@@ -15,6 +15,9 @@ class EngineConfig:
     gpu_layers: int = 0
     top_k: int = 6
     max_answer_tokens: int = 256
+    # Sources are capped below the context size: on a CPU the prompt is read at ~450 tokens/s, so a full
+    # 4k context means ~8 s before the first word (bench/generation.py).
+    max_source_tokens: int = 1500
     temperature: float = 0.2
     # Grounding: a chunk counts as relevant when its cosine similarity reaches min_score, or min_score_lexical
     # when full-text search matched it too. With none relevant the engine refuses without calling the model.
