@@ -82,3 +82,29 @@ def setup_logging(data: DataDir, verbose: bool = False) -> None:
     root.addHandler(sh)
     for noisy in ("sentence_transformers", "httpx", "urllib3", "filelock", "watchdog"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, list):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    return '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def save_config(cfg: AppConfig) -> None:
+    """Write the settings that differ from the defaults to config.toml (temp file, then rename)."""
+    import os
+
+    lines = ["# Hearth settings (written by the app; edit freely)."]
+    for section, obj, default in (("index", cfg.index, IndexConfig()), ("engine", cfg.engine, EngineConfig())):
+        lines.append(f"\n[{section}]")
+        for f in dataclasses.fields(obj):
+            value = getattr(obj, f.name)
+            if value != getattr(default, f.name):
+                lines.append(f"{f.name} = {_toml_value(value)}")
+    tmp = cfg.data.config_file.with_suffix(".tmp")
+    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    os.replace(tmp, cfg.data.config_file)

@@ -370,9 +370,15 @@ def cmd_demo(args) -> int:
 
 
 def cmd_gui(args) -> int:
-    print("The desktop window is not built yet; running the headless demo instead.", file=sys.stderr)
-    args.question = None
-    return cmd_demo(args)
+    """The desktop app. Without a display there is nothing to show: run the headless demo instead."""
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) and \
+            os.environ.get("QT_QPA_PLATFORM") not in ("offscreen", "minimal"):
+        print("No display found; running the headless demo instead.", file=sys.stderr)
+        args.question = None
+        return cmd_demo(args)
+    from gui.app import run_gui
+
+    return run_gui(open_config(args))
 
 
 def build_parser() -> argparse.ArgumentParser:

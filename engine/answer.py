@@ -94,6 +94,18 @@ def expand_neighbours(store: Store, hit: Hit, n: int) -> str:
     return "".join(out)
 
 
+def chunk_context(store: Store, path: str, chunk_no: int, n: int = 1) -> tuple[str, str, str]:
+    """A chunk with the text before and after it (its neighbours), for showing a source in place."""
+    rows = sorted(store.chunk_rows(f"path = {sql_str(path)} AND chunk_no >= {chunk_no - n} AND chunk_no <= {chunk_no + n}",
+                                   ["chunk_no", "text", "start", "end"]), key=lambda r: r["chunk_no"])
+    me = next((r for r in rows if r["chunk_no"] == chunk_no), None)
+    if me is None:
+        return "", "", ""
+    before = "".join(r["text"][: max(0, me["start"] - r["start"])] for r in rows if r["chunk_no"] < chunk_no)
+    after = "".join(r["text"][max(0, me["end"] - r["start"]):] for r in rows if r["chunk_no"] > chunk_no)
+    return before[-1500:], me["text"], after[:1500]
+
+
 def edges_first(items: list) -> list:
     """Strongest items at both ends of the context, weakest in the middle ("lost in the middle")."""
     front, back = [], []
@@ -118,6 +130,15 @@ class Engine:
             if self._generator is None:
                 self._generator = Generator(resolve_model(self.cfg.model, self.data), self.cfg)
             return self._generator
+
+    def use_model(self, path: str) -> None:
+        """Switch the chat model; the new one loads on the next question (or `load_model`)."""
+        with self._lock:
+            self.cfg.model = path
+            self._generator = None
+
+    def load_model(self) -> Generator:
+        return self.generator
 
     def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
         """Search (+ variants) → fuse → rerank → top k. Ranking only: `ask` judges relevance and drops duplicates."""

@@ -213,6 +213,30 @@ class Indexer:
         report.seconds = time.perf_counter() - t0
         return report
 
+    def summary(self) -> dict[str, dict[str, int]]:
+        """Per watched folder: files indexed, chunks, and files with problems (for status displays)."""
+        out: dict[str, dict[str, int]] = {f.path: {"files": 0, "chunks": 0, "problems": 0} for f in self.folders()}
+        for r in self.store.file_records().values():
+            row = out.setdefault(r.folder, {"files": 0, "chunks": 0, "problems": 0})
+            if r.status == "ok":
+                row["files"] += 1
+                row["chunks"] += r.n_chunks
+            else:
+                row["problems"] += 1
+        return out
+
+    def problems(self) -> list[dict]:
+        """Files that failed or were skipped, with their reasons."""
+        return sorted(({"path": r.path, "status": r.status, "reason": r.error}
+                       for r in self.store.file_records().values() if r.status != "ok"), key=lambda p: p["path"])
+
+    def retry(self, paths: Iterable[str], on_progress: ProgressFn = _no_progress) -> IndexReport:
+        """Try failed files again even though they did not change."""
+        with self.write_lock:
+            paths = list(paths)
+            self.store.remove(paths)
+            return self.sync_paths(paths, on_progress)
+
     def remove_folder(self, root: str) -> int:
         """Forget everything indexed under a folder."""
         with self.write_lock:

@@ -1,0 +1,264 @@
+"""Chats: a list of conversations, a streaming transcript in Markdown, citation chips and a source preview."""
+
+from __future__ import annotations
+
+import html
+import time
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QDialog, QHBoxLayout, QInputDialog, QLabel, QListWidget, QListWidgetItem,
+                               QPlainTextEdit, QPushButton, QScrollArea, QSplitter, QTextBrowser, QVBoxLayout, QWidget)
+
+from gui.tasks import Task, TaskRunner
+
+
+class SourcePreview(QDialog):
+    """One cited chunk, highlighted inside its neighbours, with the file path, page and an 'Open file' button."""
+
+    def __init__(self, source, context: tuple[str, str, str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.source = source
+        self.setWindowTitle(f"Source [{source.n}] — {Path(source.path).name}")
+        self.resize(720, 520)
+        where = source.path + (f" — page {source.page}" if source.page else "") + \
+            (f" — {source.heading}" if source.heading else "")
+        self.where = QLabel(where)
+        self.where.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.where.setWordWrap(True)
+        before, chunk, after = context
+        self.chunk_text = chunk
+        self.body = QTextBrowser()
+        self.body.setHtml(
+            f"<div style='white-space: pre-wrap'><span style='color:#777'>{html.escape(before)}</span>"
+            f"<a name='hit'></a><span style='background:#fff3a8'>{html.escape(chunk)}</span>"
+            f"<span style='color:#777'>{html.escape(after)}</span></div>"
+        )
+        open_btn = QPushButton("Open file")
+        open_btn.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(source.path)))
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.where)
+        lay.addWidget(self.body)
+        lay.addWidget(open_btn, alignment=Qt.AlignRight)
+        self.body.scrollToAnchor("hit")
+
+
+class ChatPanel(QWidget):
+    """Sends questions to the engine on the task runner and renders the stream; never blocks the window."""
+
+    answer_finished = Signal(object)  # the engine's Answer (tests and the status bar listen)
+
+    def __init__(self, runner: TaskRunner, on_error: Callable[[BaseException], None], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.runner, self.on_error = runner, on_error
+        self.core = None
+        self.chat = None
+        self.task: Task | None = None
+        self.stream_buffer = ""
+        self._dirty = False
+        self.chat_list = QListWidget()
+        self.chat_list.currentItemChanged.connect(self._chat_selected)
+        new_btn, ren_btn, del_btn = QPushButton("New"), QPushButton("Rename"), QPushButton("Delete")
+        new_btn.clicked.connect(self.new_chat)
+        ren_btn.clicked.connect(self.rename_chat)
+        del_btn.clicked.connect(self.delete_chat)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.addWidget(QLabel("<b>Chats</b>"))
+        ll.addWidget(self.chat_list)
+        row = QHBoxLayout()
+        for b in (new_btn, ren_btn, del_btn):
+            row.addWidget(b)
+        ll.addLayout(row)
+
+        self.transcript = QTextBrowser()
+        self.transcript.setOpenExternalLinks(False)
+        self.notice = QLabel("")
+        self.notice.setStyleSheet("color: #8a4b00; font-weight: bold")
+        self.notice.hide()
+        self.chips = QWidget()
+        self.chips_layout = QHBoxLayout(self.chips)
+        self.chips_layout.setContentsMargins(0, 0, 0, 0)
+        chips_scroll = QScrollArea()
+        chips_scroll.setWidget(self.chips)
+        chips_scroll.setWidgetResizable(True)
+        chips_scroll.setFixedHeight(48)
+        self.input = QPlainTextEdit(placeholderText="Ask about your files…  (Ctrl+Enter sends, Esc stops)")
+        self.input.setFixedHeight(80)
+        self.send_btn, self.stop_btn = QPushButton("Send"), QPushButton("Stop")
+        self.send_btn.clicked.connect(self.send)
+        self.stop_btn.clicked.connect(self.stop)
+        self.stop_btn.setEnabled(False)
+        self.send_btn.setEnabled(False)
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.send)
+        QShortcut(QKeySequence("Ctrl+Enter"), self, activated=self.send)
+        QShortcut(QKeySequence(Qt.Key_Escape), self, activated=self.stop)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.addWidget(self.transcript)
+        rl.addWidget(self.notice)
+        rl.addWidget(chips_scroll)
+        inrow = QHBoxLayout()
+        inrow.addWidget(self.input)
+        col = QVBoxLayout()
+        col.addWidget(self.send_btn)
+        col.addWidget(self.stop_btn)
+        inrow.addLayout(col)
+        rl.addLayout(inrow)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(1, 3)
+        lay = QVBoxLayout(self)
+        lay.addWidget(split)
+        self._render_timer = QTimer(self, interval=60, timeout=self._render_if_dirty)
+        self._render_timer.start()
+        self.last_answer = None
+        self.previews: list[SourcePreview] = []
+
+    # -- chats ------------------------------------------------------------------------------------
+    def set_core(self, core) -> None:
+        self.core = core
+        self.send_btn.setEnabled(True)
+        self._reload_list()
+
+    def _reload_list(self, select: str | None = None) -> None:
+        self.chat_list.blockSignals(True)
+        self.chat_list.clear()
+        for chat in self.core.chats.list():
+            item = QListWidgetItem(chat.title)
+            item.setData(Qt.UserRole, chat.id)
+            self.chat_list.addItem(item)
+            if chat.id == select:
+                self.chat_list.setCurrentItem(item)
+        self.chat_list.blockSignals(False)
+
+    def _chat_selected(self, item, _prev=None) -> None:
+        if item is not None and self.task is None:
+            self.chat = self.core.chats.get(item.data(Qt.UserRole))
+            self.stream_buffer = ""
+            self._render()
+
+    def new_chat(self) -> None:
+        if self.core is None:
+            return
+        self.chat = self.core.chats.create()
+        self._reload_list(self.chat.id)
+        self._render()
+
+    def rename_chat(self) -> None:
+        if self.chat is None:
+            return
+        title, ok = QInputDialog.getText(self, "Rename chat", "Title:", text=self.chat.title)
+        if ok and title.strip():
+            self.chat = self.core.chats.rename(self.chat.id, title.strip())
+            self._reload_list(self.chat.id)
+
+    def delete_chat(self) -> None:
+        if self.chat is not None and self.task is None:
+            self.core.chats.delete(self.chat.id)
+            self.chat = None
+            self._reload_list()
+            self._render()
+
+    # -- asking -----------------------------------------------------------------------------------
+    def send(self) -> None:
+        question = self.input.toPlainText().strip()
+        if not question or self.core is None or self.task is not None:
+            return
+        if self.chat is None:
+            self.new_chat()
+        self.input.clear()
+        self.notice.hide()
+        self._clear_chips()
+        history = self.chat.history()
+        self.pending_question = question
+        self.stream_buffer = ""
+        self._dirty = True
+        chat, core = self.chat, self.core
+
+        def work(ctx):
+            ans = core.engine.ask(question, ctx.token, ctx.cancel, history)
+            core.chats.append_turn(chat, question, ans.to_json())
+            return ans
+
+        self.send_btn.setEnabled(False)
+        self.stop_btn.setEnabled(True)
+        self.task = self.runner.start(work, on_done=self._finished, on_failed=self._failed, on_token=self._token)
+
+    def _token(self, text: str) -> None:
+        self.stream_buffer += text
+        self._dirty = True
+
+    def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+
+    def _finished(self, ans) -> None:
+        self.task = None
+        self.last_answer = ans
+        self.send_btn.setEnabled(True)
+        self.stop_btn.setEnabled(False)
+        self.chat = self.core.chats.get(self.chat.id)
+        self.stream_buffer = ""
+        self._reload_list(self.chat.id)
+        self._render()
+        if ans.refused:
+            self.notice.setText("Not found in your files — Hearth did not guess.")
+            self.notice.show()
+        for s in ans.sources:
+            label = f"[{s.n}] {Path(s.path).name}" + (f" p.{s.page}" if s.page else "")
+            chip = QPushButton(label)
+            chip.setToolTip(s.path)
+            chip.setStyleSheet("border-radius: 10px; padding: 3px 10px; background: #e8eefc"
+                               + ("; font-weight: bold" if s.n in ans.cited else ""))
+            chip.clicked.connect(lambda _=False, s=s: self.open_source(s))
+            self.chips_layout.addWidget(chip)
+        self.chips_layout.addStretch(1)
+        self.answer_finished.emit(ans)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.task = None
+        self.send_btn.setEnabled(True)
+        self.stop_btn.setEnabled(False)
+        self.stream_buffer = ""
+        self._render()
+        self.on_error(exc)
+
+    def open_source(self, source) -> SourcePreview:
+        from engine.answer import chunk_context
+
+        preview = SourcePreview(source, chunk_context(self.core.indexer.store, source.path, source.chunk), self)
+        self.previews.append(preview)
+        preview.show()
+        return preview
+
+    def chip_buttons(self) -> list[QPushButton]:
+        return [self.chips_layout.itemAt(i).widget() for i in range(self.chips_layout.count())
+                if self.chips_layout.itemAt(i).widget() is not None]
+
+    def _clear_chips(self) -> None:
+        while self.chips_layout.count():
+            item = self.chips_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+
+    # -- rendering ----------------------------------------------------------------------------------
+    def _render_if_dirty(self) -> None:
+        if self._dirty:
+            self._render()
+
+    def _render(self) -> None:
+        self._dirty = False
+        parts = []
+        for m in (self.chat.messages if self.chat else []):
+            who = "You" if m["role"] == "user" else "Hearth"
+            parts.append(f"**{who}:** {m['content']}")
+        if self.task is not None:
+            parts.append(f"**You:** {self.pending_question}")
+            parts.append(f"**Hearth:** {self.stream_buffer or '…'}")
+        self.transcript.setMarkdown("\n\n".join(parts))
+        self.transcript.verticalScrollBar().setValue(self.transcript.verticalScrollBar().maximum())
+        self._last_render = time.monotonic()

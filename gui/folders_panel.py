@@ -1,0 +1,187 @@
+"""Watched folders: add (dialog or drag-and-drop), remove, pause/resume, per-folder counts, live progress, errors."""
+
+from __future__ import annotations
+
+import os
+from typing import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QProgressBar, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from gui.tasks import TaskRunner
+from indexer.folders import add_folder, load_folders, remove_folder, set_paused
+
+
+class ProblemsDialog(QDialog):
+    """Failed and skipped files with their reasons; filterable; 'Retry' indexes the selected ones again."""
+
+    retry_requested = Signal(list)
+
+    def __init__(self, problems: list[dict], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Files Hearth could not index")
+        self.resize(820, 420)
+        self.filter = QLineEdit(placeholderText="Filter by path or reason…")
+        self.table = QTableWidget(len(problems), 3)
+        self.table.setHorizontalHeaderLabels(["File", "Status", "Reason"])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.Stretch)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        for row, p in enumerate(problems):
+            for col, key in enumerate(("path", "status", "reason")):
+                self.table.setItem(row, col, QTableWidgetItem(p[key]))
+        retry = QPushButton("Retry selected")
+        retry.clicked.connect(self._retry)
+        self.filter.textChanged.connect(self._apply_filter)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.filter)
+        lay.addWidget(self.table)
+        lay.addWidget(retry, alignment=Qt.AlignRight)
+
+    def _apply_filter(self, text: str) -> None:
+        text = text.lower()
+        for row in range(self.table.rowCount()):
+            hay = " ".join(self.table.item(row, c).text().lower() for c in range(3))
+            self.table.setRowHidden(row, bool(text) and text not in hay)
+
+    def _retry(self) -> None:
+        rows = sorted({i.row() for i in self.table.selectedIndexes()})
+        paths = [self.table.item(r, 0).text() for r in rows]
+        if paths:
+            self.retry_requested.emit(paths)
+            self.accept()
+
+
+class FoldersPanel(QWidget):
+    """Shows folders and index status; every action runs on the task runner."""
+
+    def __init__(self, runner: TaskRunner, on_error: Callable[[BaseException], None], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.runner, self.on_error = runner, on_error
+        self.core = None
+        self.setAcceptDrops(True)
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(["Folder", "State", "Files", "Chunks", "Problems"])
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.cellDoubleClicked.connect(lambda row, col: self.show_problems() if col == 4 else None)
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("Idle")
+        self.progress.setValue(0)
+        self.status = QLabel("Opening the index…")
+        self.add_btn, self.remove_btn = QPushButton("Add folder…"), QPushButton("Remove")
+        self.pause_btn, self.problems_btn = QPushButton("Pause / resume"), QPushButton("Problems…")
+        for b, slot in ((self.add_btn, self.choose_folder), (self.remove_btn, self.remove_selected),
+                        (self.pause_btn, self.toggle_pause), (self.problems_btn, self.show_problems)):
+            b.clicked.connect(slot)
+            b.setEnabled(False)
+        buttons = QHBoxLayout()
+        for b in (self.add_btn, self.remove_btn, self.pause_btn, self.problems_btn):
+            buttons.addWidget(b)
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel("<b>Folders</b> — drop a folder here to add it"))
+        lay.addWidget(self.table)
+        lay.addLayout(buttons)
+        lay.addWidget(self.progress)
+        lay.addWidget(self.status)
+        self.summary: dict = {}
+
+    # -- wiring ---------------------------------------------------------------------------------
+    def set_core(self, core) -> None:
+        self.core = core
+        for b in (self.add_btn, self.remove_btn, self.pause_btn, self.problems_btn):
+            b.setEnabled(True)
+        self.refresh()
+
+    def on_progress(self, done: int, total: int, message: str) -> None:
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(min(done, max(total, 1)))
+        self.progress.setFormat(f"Indexing {done}/{total}" if total else (message[:60] or "Working…"))
+
+    def on_report(self, report) -> None:
+        self.progress.setMaximum(1)
+        self.progress.setValue(1)
+        self.progress.setFormat("Up to date")
+        errs = len(report.errors) + len(report.skipped)
+        self.status.setText(f"Last update: {report.files_indexed} indexed, {report.files_moved} moved, "
+                            f"{report.files_removed} removed" + (f", {errs} with problems" if errs else ""))
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.core is None:
+            return
+        self.runner.start(lambda ctx: self.core.indexer.summary(), on_done=self._show_summary, on_failed=self.on_error)
+
+    def _show_summary(self, summary: dict) -> None:
+        self.summary = summary
+        folders = load_folders(self.core.cfg.data.folders_file)
+        self.table.setRowCount(len(folders))
+        for row, f in enumerate(folders):
+            s = summary.get(f.path, {"files": 0, "chunks": 0, "problems": 0})
+            state = "paused" if f.paused else ("missing" if not os.path.isdir(f.path) else "watching")
+            for col, value in enumerate((f.path, state, s["files"], s["chunks"], s["problems"])):
+                item = QTableWidgetItem(str(value))
+                if col == 4 and s["problems"]:
+                    item.setForeground(Qt.red)
+                    item.setToolTip("Double-click to see which files and why")
+                self.table.setItem(row, col, item)
+
+    # -- actions ----------------------------------------------------------------------------------
+    def choose_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Choose a folder for Hearth to index")
+        if path:
+            self.add(path)
+
+    def add(self, path: str) -> None:
+        try:
+            folder = add_folder(self.core.cfg.data.folders_file, path)
+        except Exception as exc:
+            self.on_error(exc)
+            return
+        self.refresh()
+        self.runner.start(lambda ctx: self.core.indexer.index_folders([folder.path], ctx.progress, ctx.cancel),
+                          on_done=self.on_report, on_failed=self.on_error, on_progress=self.on_progress)
+
+    def selected_path(self) -> str | None:
+        rows = {i.row() for i in self.table.selectedIndexes()}
+        return self.table.item(min(rows), 0).text() if rows else None
+
+    def remove_selected(self) -> None:
+        path = self.selected_path()
+        if path:
+            remove_folder(self.core.cfg.data.folders_file, path)
+            self.runner.start(lambda ctx: self.core.indexer.remove_folder(path), on_done=lambda n: self.refresh(),
+                              on_failed=self.on_error)
+
+    def toggle_pause(self) -> None:
+        path = self.selected_path()
+        if path:
+            paused = next(f.paused for f in load_folders(self.core.cfg.data.folders_file) if f.path == path)
+            set_paused(self.core.cfg.data.folders_file, path, not paused)  # the watcher polls the list
+            self.refresh()
+
+    def show_problems(self) -> None:
+        self.runner.start(lambda ctx: self.core.indexer.problems(), on_done=self._open_problems, on_failed=self.on_error)
+
+    def _open_problems(self, problems: list[dict]) -> None:
+        self.problems_dialog = ProblemsDialog(problems, self)
+        self.problems_dialog.retry_requested.connect(self.retry)
+        self.problems_dialog.show()
+
+    def retry(self, paths: list[str]) -> None:
+        self.runner.start(lambda ctx: self.core.indexer.retry(paths, ctx.progress), on_done=self.on_report,
+                          on_failed=self.on_error, on_progress=self.on_progress)
+
+    # -- drag and drop ----------------------------------------------------------------------------
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls() and self.core is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        for url in event.mimeData().urls():
+            if url.isLocalFile() and os.path.isdir(url.toLocalFile()):
+                self.add(url.toLocalFile())

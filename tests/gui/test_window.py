@@ -1,0 +1,109 @@
+"""The desktop window, offscreen, on the real models: folders, streaming chat, sources, stop, errors, close."""
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import write
+
+SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "docs"
+
+
+@pytest.fixture(scope="session")
+def chat_model(tmp_path_factory):
+    from engine.models import bundled_model_path
+    from indexer.config import resolve_data_dir
+
+    return str(bundled_model_path(resolve_data_dir(tmp_path_factory.mktemp("gguf")).ensure()))
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, chat_model):
+    from app_config import load_config
+    from gui.main_window import MainWindow
+
+    cfg = load_config(str(tmp_path / "data"), engine={"model": chat_model, "n_ctx": 2048, "max_answer_tokens": 48})
+    w = MainWindow(cfg, offer_sample=False)
+    qtbot.addWidget(w)
+    w.show()
+    with qtbot.waitSignal(w.core_ready, timeout=120_000):
+        w.start()
+    yield w
+    if w.core is not None:
+        w.close()
+
+
+def folder_row(w, path):
+    t = w.folders.table
+    for r in range(t.rowCount()):
+        if t.item(r, 0) and t.item(r, 0).text() == str(path):
+            return {t.horizontalHeaderItem(c).text(): t.item(r, c).text() for c in range(t.columnCount())}
+    return None
+
+
+def test_add_folder_shows_progress_and_counts(window, qtbot, tmp_path):
+    docs = tmp_path / "docs"
+    for i in range(6):
+        write(docs / f"n{i}.md", f"# Note {i}\n\nThe heron number {i} waits by the pond at dawn.")
+    window.folders.add(str(docs))
+    qtbot.waitUntil(lambda: (folder_row(window, docs) or {}).get("Files") == "6", timeout=60_000)
+    assert window.folders.progress.value() == window.folders.progress.maximum()
+    row = folder_row(window, docs)
+    assert row["State"] == "watching" and int(row["Chunks"]) >= 6 and row["Problems"] == "0"
+
+
+def test_ask_streams_and_sources_open_on_the_right_chunk(window, qtbot):
+    window.folders.add(str(SAMPLE))
+    qtbot.waitUntil(lambda: (folder_row(window, SAMPLE) or {}).get("Files") == "5", timeout=60_000)
+    tokens = []
+    window.chat.input.setPlainText("How long does the bulk rise of the sourdough take?")
+    with qtbot.waitSignal(window.chat.answer_finished, timeout=120_000) as sig:
+        window.chat.send()
+        window.chat.task.token.connect(tokens.append)
+    ans = sig.args[0]
+    assert tokens and not ans.refused
+    chips = window.chat.chip_buttons()
+    assert chips and chips[0].text().startswith("[1] sourdough-bread.md")
+    qtbot.mouseClick(chips[0], __import__("PySide6.QtCore").QtCore.Qt.LeftButton)
+    preview = window.chat.previews[-1]
+    stored = window.core.indexer.store.chunk_rows(
+        f"path = '{ans.sources[0].path}' AND chunk_no = {ans.sources[0].chunk}", ["text"])[0]["text"]
+    assert preview.chunk_text == stored and str(SAMPLE / "sourdough-bread.md") in preview.where.text()
+    assert "**Hearth:**" in window.chat.transcript.toMarkdown() or "Hearth:" in window.chat.transcript.toPlainText()
+    assert window.core.chats.list()[0].messages[1]["content"] == ans.answer  # persisted
+
+
+def test_stop_cancels_and_refusal_is_visible(window, qtbot):
+    window.folders.add(str(SAMPLE))
+    qtbot.waitUntil(lambda: (folder_row(window, SAMPLE) or {}).get("Files") == "5", timeout=60_000)
+    window.chat.input.setPlainText("How do I fix a puncture?")
+    with qtbot.waitSignal(window.chat.answer_finished, timeout=120_000) as sig:
+        window.chat.send()
+        window.chat.task.token.connect(lambda t: window.chat.stop())
+    assert sig.args[0].cancelled
+    assert window.chat.send_btn.isEnabled() and not window.chat.stop_btn.isEnabled()
+    window.chat.input.setPlainText("What is the orbital period of Neptune?")
+    with qtbot.waitSignal(window.chat.answer_finished, timeout=120_000) as sig:
+        window.chat.send()
+    assert sig.args[0].refused and window.chat.notice.isVisible() and "Not found" in window.chat.notice.text()
+
+
+def test_bad_file_listed_with_reason(window, qtbot, tmp_path):
+    docs = tmp_path / "mixed"
+    write(docs / "fine.txt", "A perfectly readable note about lighthouses.")
+    (docs / "broken.pdf").write_bytes(b"%PDF-1.4 this is not a real pdf")
+    window.folders.add(str(docs))
+    qtbot.waitUntil(lambda: (folder_row(window, docs) or {}).get("Problems") == "1", timeout=60_000)
+    window.folders.show_problems()
+    qtbot.waitUntil(lambda: hasattr(window.folders, "problems_dialog"), timeout=10_000)
+    table = window.folders.problems_dialog.table
+    assert table.item(0, 0).text() == str(docs / "broken.pdf")
+    assert "PDF" in table.item(0, 2).text()
+
+
+def test_close_leaves_no_thread_running(window, qtbot):
+    window.folders.add(str(SAMPLE))
+    window.close()
+    assert window.core is None and window.runner.pool.activeThreadCount() == 0
+    assert not [t for t in threading.enumerate() if t.name.startswith("hearth-")]
