@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench clean
+.PHONY: run test bench screenshots clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,9 +24,18 @@ run: $(STAMP)
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(PY) -m pytest -q
 
+# Benchmarks print figures and ratios; results are recorded in docs/benchmarks.md.
+# retrieval_quality.py needs Debian's man pages: apt-get install manpages manpages-dev
 bench: $(STAMP)
 	cd bench && ../$(PY) index_throughput.py
 	cd bench && ../$(PY) watch_and_reconcile.py
+	cd bench && ../$(PY) retrieval_latency.py
+	cd bench && ../$(PY) generation.py
+	cd bench && ../$(PY) retrieval_quality.py
+	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_responsiveness.py
+
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m gui.screenshots
 
 clean:
 	rm -rf $(VENV) .hearth-demo .pytest_cache

@@ -89,6 +89,8 @@ def expand_neighbours(store: Store, hit: Hit, n: int) -> str:
     for r in rows:
         if r["end"] <= pos:
             continue
+        if r["start"] > pos:  # the blank line between blocks belongs to neither chunk
+            out.append("\n\n")
         out.append(r["text"][max(0, pos - r["start"]) :])
         pos = r["end"]
     return "".join(out)
@@ -101,8 +103,10 @@ def chunk_context(store: Store, path: str, chunk_no: int, n: int = 1) -> tuple[s
     me = next((r for r in rows if r["chunk_no"] == chunk_no), None)
     if me is None:
         return "", "", ""
-    before = "".join(r["text"][: max(0, me["start"] - r["start"])] for r in rows if r["chunk_no"] < chunk_no)
-    after = "".join(r["text"][max(0, me["end"] - r["start"]):] for r in rows if r["chunk_no"] > chunk_no)
+    before = "".join(r["text"][: max(0, me["start"] - r["start"])] + ("\n\n" if r["end"] < me["start"] else "")
+                     for r in rows if r["chunk_no"] < chunk_no)
+    after = "".join(("\n\n" if r["start"] > me["end"] else "") + r["text"][max(0, me["end"] - r["start"]):]
+                    for r in rows if r["chunk_no"] > chunk_no)
     return before[-1500:], me["text"], after[:1500]
 
 

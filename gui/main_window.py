@@ -47,6 +47,7 @@ class MainWindow(QMainWindow):
         split.addWidget(self.folders)
         split.addWidget(self.chat)
         split.setStretchFactor(1, 2)
+        split.setSizes([460, 820])
         self.setCentralWidget(split)
         self._build_toolbar()
         self.statusBar().showMessage("Starting…")
