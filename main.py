@@ -7,6 +7,7 @@ processes that re-import this module stay light.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import signal
@@ -185,7 +186,8 @@ def cmd_search(args) -> int:
 
     cfg = open_config(args)
     ix = open_indexer(cfg)
-    engine = Engine(replace(cfg.engine, hybrid=cfg.engine.hybrid and not args.vector_only), cfg.data, ix.store, ix.embedder)
+    engine = Engine(replace(cfg.engine, hybrid=cfg.engine.hybrid and not args.vector_only, vector_cache=False),
+                    cfg.data, ix.store, ix.embedder)
     hits = engine.retrieve(args.query, args.k, filters_from(args))
     if args.json:
         print(json.dumps([h.to_json() for h in hits], indent=2))
@@ -203,7 +205,7 @@ def cmd_ask(args, ix=None) -> int:
 
     cfg = open_config(args)
     ix = ix or open_indexer(cfg)
-    engine = Engine(cfg.engine, cfg.data, ix.store, ix.embedder)
+    engine = Engine(dataclasses.replace(cfg.engine, vector_cache=False), cfg.data, ix.store, ix.embedder)
     chats = ChatStore(cfg.data.chats_dir)
     chat = None
     if getattr(args, "chat", None):

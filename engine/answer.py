@@ -13,7 +13,8 @@ from engine.generation import Generator
 from engine.models import resolve_model
 from engine.prompting import Source, chat_messages, completion_prompt
 from engine.rerank import Reranker, make_reranker
-from engine.retrieval import Filters, Hit, fill_vector_scores, fulltext_search, rrf_fuse, vector_search
+from engine.retrieval import (Filters, Hit, VectorCache, fill_vector_scores, fulltext_search, rrf_fuse,
+                              vector_search)
 from indexer.config import DataDir
 from indexer.embedding import Embedder
 from indexer.store import Store, sql_str
@@ -46,15 +47,16 @@ def search(store: Store, embedder: Embedder, query: str, k: int, hybrid: bool = 
         vector_search(store, embedder.embed_query(query), k, where)
 
 
-def search_lists(store: Store, embedder: Embedder, query: str, depth: int, hybrid: bool, where: str | None) -> list[list[Hit]]:
+def search_lists(store: Store, embedder: Embedder, query: str, depth: int, hybrid: bool, where: str | None,
+                 cache: VectorCache | None = None) -> list[list[Hit]]:
     """The vector list and (when hybrid) the full-text list; both searches run at once (LanceDB frees the GIL)."""
     if not hybrid:
-        return [vector_search(store, embedder.embed_query(query), depth, where)]
+        return [vector_search(store, embedder.embed_query(query), depth, where, cache)]
     text_hits: list[Hit] = []
     worker = threading.Thread(target=lambda: text_hits.extend(fulltext_search(store, query, depth, where)),
                               name="hearth-fts", daemon=True)
     worker.start()
-    vec_hits = vector_search(store, embedder.embed_query(query), depth, where)
+    vec_hits = vector_search(store, embedder.embed_query(query), depth, where, cache)
     worker.join()
     return [vec_hits, text_hits]
 
@@ -127,6 +129,7 @@ class Engine:
         self._generator = generator
         self._reranker: Reranker | None = None
         self._lock = threading.Lock()
+        self.vector_cache = VectorCache(store) if cfg.vector_cache else None
 
     @property
     def generator(self) -> Generator:
@@ -150,7 +153,7 @@ class Engine:
         where = filters.where() if filters else None
         queries = [question] + (self.query_variants(question) if self.cfg.multi_query else [])
         lists = [lst for q in queries for lst in search_lists(self.store, self.embedder, q, max(20, 3 * k),
-                                                                 self.cfg.hybrid, where)]
+                                                                 self.cfg.hybrid, where, self.vector_cache)]
         hits = rrf_fuse(lists, 3 * k) if len(lists) > 1 else lists[0][: 3 * k]
         hits = self.reranker(question, hits)
         return fill_vector_scores(self.store, self.embedder.embed_query(question), hits[:k])

@@ -26,6 +26,7 @@ class EngineConfig:
     min_score_lexical: float = 0.20
     # Retrieval stages, each switchable so benchmarks can measure what it adds.
     hybrid: bool = True  # fuse full-text (BM25) with vector search
+    vector_cache: bool = True  # keep vectors in memory for long-lived engines (the app); one-shot commands skip it
     multi_query: bool = False  # the local model writes variants of the question; results are fused
     rerank_model: str = ""  # a local cross-encoder folder; "" keeps the fused order
     dedupe: bool = True  # drop near-duplicate chunks (copies, boilerplate) from the context

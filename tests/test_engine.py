@@ -231,3 +231,24 @@ def test_eval_generate_writes_questions_from_the_index(tmp_path):
     p = subprocess.run([sys.executable, str(root / "main.py"), "eval", "--queries", str(out), "--json",
                         "--data-dir", str(data)], capture_output=True, text=True, cwd=root, timeout=600)
     assert p.returncode == 0 and json.loads(p.stdout)["queries"] == len(records)
+
+
+def test_vector_cache_matches_lancedb_and_follows_writes(make_indexer, tmp_path):
+    from engine.retrieval import VectorCache
+
+    docs = tmp_path / "docs"
+    for i in range(25):
+        write(docs / f"d{i}.txt", f"Note {i} about the {['river', 'mountain', 'harbour', 'forest', 'desert'][i % 5]} "
+                                  f"and its weather in season {i % 4}.")
+    ix = make_indexer()
+    ix.index_folders([docs])
+    cache = VectorCache(ix.store)
+    q = ix.embedder.embed_query("weather at the harbour")
+    flat = vector_search(ix.store, q, 10)
+    cached = vector_search(ix.store, q, 10, cache=cache)
+    assert [h.key for h in cached] == [h.key for h in flat]
+    assert [round(h.vector_score, 4) for h in cached] == [round(h.vector_score, 4) for h in flat]
+    write(docs / "new.txt", "A lighthouse keeper logs the harbour weather every hour.")
+    ix.index_folders([docs])
+    assert vector_search(ix.store, q, 1, cache=cache)[0].path == vector_search(ix.store, q, 1)[0].path
+    assert len(cache._keys) == ix.store.chunk_count()

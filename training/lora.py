@@ -1,0 +1,216 @@
+"""LoRA fine-tuning with peft in a plain training loop: progress, cancel, checkpoints and resume, seeded.
+
+Memory is kept down by running the transformer body once and applying the (262,144-wide) output layer only
+at the positions that carry a label, instead of computing full-vocabulary logits for every token.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from indexer.errors import Cancelled, ConfigError
+from training.data import Tokenized
+
+LINEAR_TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
+
+
+@dataclass
+class TrainConfig:
+    """Defaults chosen for Gemma 3 270M on a CPU; saved beside every adapter."""
+
+    rank: int = 16
+    alpha: int = 32
+    dropout: float = 0.0
+    targets: tuple[str, ...] = LINEAR_TARGETS
+    learning_rate: float = 2e-4
+    epochs: int = 3
+    batch_size: int = 4
+    max_len: int = 256
+    seed: int = 0
+    checkpoint_every: int = 20
+    held_out: float = 0.1
+    method: str = "lora"  # lora | dora
+
+    def __post_init__(self) -> None:
+        if self.rank < 1 or self.alpha < 1:
+            raise ConfigError("rank and alpha must be positive.")
+        if self.method not in ("lora", "dora"):
+            raise ConfigError(f"Unknown method {self.method!r}: use lora or dora.")
+        self.targets = tuple(self.targets)
+
+
+@dataclass
+class TrainReport:
+    step: int
+    total_steps: int
+    loss: float
+    tokens_per_s: float
+    eta_s: float
+
+
+@dataclass
+class TrainResult:
+    adapter_dir: Path
+    steps: int
+    losses: list[float] = field(default_factory=list)
+
+
+def seed_everything(seed: int) -> None:
+    import numpy as np
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def wrap_lora(model: Any, cfg: TrainConfig) -> Any:
+    from peft import LoraConfig, get_peft_model
+
+    present = {name.rsplit(".", 1)[-1] for name, _ in model.named_modules()}
+    targets = [t for t in cfg.targets if t in present]
+    if not targets:
+        raise ConfigError(f"None of the target modules {cfg.targets} exist in this model.")
+    lcfg = LoraConfig(r=cfg.rank, lora_alpha=cfg.alpha, lora_dropout=cfg.dropout, target_modules=targets,
+                      use_dora=cfg.method == "dora", task_type="CAUSAL_LM")
+    return get_peft_model(model, lcfg)
+
+
+def _batches(data: list[Tokenized], batch_size: int, rng: random.Random) -> list[list[Tokenized]]:
+    order = list(range(len(data)))
+    rng.shuffle(order)
+    return [[data[i] for i in order[j : j + batch_size]] for j in range(0, len(order), batch_size)]
+
+
+def _collate(batch: list[Tokenized], pad_id: int):
+    import torch
+
+    width = max(len(t.input_ids) for t in batch)
+    ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
+    labels = torch.full((len(batch), width), -100, dtype=torch.long)
+    mask = torch.zeros((len(batch), width), dtype=torch.long)
+    for i, t in enumerate(batch):
+        n = len(t.input_ids)
+        ids[i, :n] = torch.tensor(t.input_ids)
+        labels[i, :n] = torch.tensor(t.labels)
+        mask[i, :n] = 1
+    return ids, labels, mask
+
+
+def answer_loss(model: Any, ids, labels, mask, reduction: str = "mean"):
+    """Cross-entropy over labelled positions only: the output layer runs just where there is a label."""
+    import torch
+    import torch.nn.functional as F
+
+    base = model.get_base_model() if hasattr(model, "get_base_model") else model
+    hidden = base.model(input_ids=ids, attention_mask=mask).last_hidden_state
+    targets = labels[:, 1:]
+    keep = targets != -100
+    h = hidden[:, :-1][keep]
+    logits = base.lm_head(h).float()
+    cap = getattr(base.config, "final_logit_softcapping", None)
+    if cap:
+        logits = torch.tanh(logits / cap) * cap
+    return F.cross_entropy(logits, targets[keep], reduction=reduction), int(keep.sum())
+
+
+def train(model: Any, train_data: list[Tokenized], cfg: TrainConfig, out_dir: Path, pad_id: int,
+          on_report: Callable[[TrainReport], None] | None = None, cancel: threading.Event | None = None) -> TrainResult:
+    """Train a LoRA on `model` (wrapped here); resumes from `out_dir/checkpoint` when one is there."""
+    import torch
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    seed_everything(cfg.seed)
+    peft_model = wrap_lora(model, cfg)
+    params = [p for p in peft_model.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(params, lr=cfg.learning_rate, weight_decay=0.0)
+    rng = random.Random(cfg.seed)
+    epochs = [_batches(train_data, cfg.batch_size, rng) for _ in range(cfg.epochs)]  # fixed order: resumable
+    plan = [b for e in epochs for b in e]
+    total = len(plan)
+    warmup = max(1, total // 10)  # linear warm-up over the first tenth, then linear decay to zero
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, 1 - s / max(total, 1)))
+    ckpt = out_dir / "checkpoint"
+    start, losses = 0, []
+    if (ckpt / "state.pt").exists():
+        state = torch.load(ckpt / "state.pt", weights_only=False)
+        from peft import set_peft_model_state_dict
+        from safetensors.torch import load_file
+
+        set_peft_model_state_dict(peft_model, load_file(ckpt / "adapter.safetensors"))
+        opt.load_state_dict(state["optimizer"])
+        sched.load_state_dict(state["scheduler"])
+        torch.set_rng_state(state["torch_rng"])
+        start, losses = state["step"], state["losses"]
+    peft_model.train()
+    t0, tokens = time.perf_counter(), 0
+    for step in range(start, total):
+        if cancel is not None and cancel.is_set():
+            _checkpoint(peft_model, opt, sched, step, losses, ckpt)
+            raise Cancelled("Training was cancelled; it resumes from the last step when started again.")
+        ids, labels, mask = _collate(plan[step], pad_id)
+        loss, n = answer_loss(peft_model, ids, labels, mask)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        sched.step()
+        losses.append(loss.item())
+        tokens += int(mask.sum())
+        elapsed = time.perf_counter() - t0
+        if on_report:
+            rate = tokens / elapsed if elapsed else 0.0
+            done = step + 1 - start
+            on_report(TrainReport(step + 1, total, float(loss), rate, elapsed / done * (total - step - 1)))
+        if cfg.checkpoint_every and (step + 1) % cfg.checkpoint_every == 0:
+            _checkpoint(peft_model, opt, sched, step + 1, losses, ckpt)
+    adapter_dir = out_dir / "adapter"
+    peft_model.save_pretrained(adapter_dir)
+    (out_dir / "train_config.json").write_text(json.dumps(asdict(cfg), indent=2))
+    return TrainResult(adapter_dir, total, losses)
+
+
+def _checkpoint(model: Any, opt, sched, step: int, losses: list[float], ckpt: Path) -> None:
+    """Adapter weights and optimizer state, written to a temp folder and swapped in (never half-written)."""
+    import shutil
+
+    import torch
+    from peft import get_peft_model_state_dict
+    from safetensors.torch import save_file
+
+    tmp = ckpt.with_name(ckpt.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    save_file({k: v.contiguous() for k, v in get_peft_model_state_dict(model).items()}, tmp / "adapter.safetensors")
+    torch.save({"optimizer": opt.state_dict(), "scheduler": sched.state_dict(), "step": step, "losses": losses,
+                "torch_rng": torch.get_rng_state()}, tmp / "state.pt")
+    old = ckpt.with_name(ckpt.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if ckpt.exists():
+        os.replace(ckpt, old)
+    os.replace(tmp, ckpt)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def mean_answer_logprob(model: Any, data: list[Tokenized], pad_id: int, batch_size: int = 4) -> float:
+    """Average log-likelihood per answer token: the effect measure compared across base, trained and exports."""
+    import torch
+
+    model.eval()
+    total, count = 0.0, 0
+    with torch.no_grad():
+        for i in range(0, len(data), batch_size):
+            ids, labels, mask = _collate(data[i : i + batch_size], pad_id)
+            loss, n = answer_loss(model, ids, labels, mask, reduction="sum")
+            total += float(loss)
+            count += n
+    return -total / max(count, 1) if count else math.nan
