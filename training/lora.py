@@ -61,6 +61,7 @@ class TrainResult:
     adapter_dir: Path
     steps: int
     losses: list[float] = field(default_factory=list)
+    model: Any = None  # the peft-wrapped model, trained
 
 
 def seed_everything(seed: int) -> None:
@@ -176,7 +177,7 @@ def train(model: Any, train_data: list[Tokenized], cfg: TrainConfig, out_dir: Pa
     adapter_dir = out_dir / "adapter"
     peft_model.save_pretrained(adapter_dir)
     (out_dir / "train_config.json").write_text(json.dumps(asdict(cfg), indent=2))
-    return TrainResult(adapter_dir, total, losses)
+    return TrainResult(adapter_dir, total, losses, peft_model)
 
 
 def _checkpoint(model: Any, opt, sched, step: int, losses: list[float], ckpt: Path) -> None:

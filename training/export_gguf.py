@@ -1,0 +1,185 @@
+"""Merged export: a new GGUF made from the base file with only the tensors LoRA changed replaced.
+
+Every metadata key and every untouched tensor is copied byte for byte. A changed tensor is de-quantized,
+the scaled low-rank product is added in GGUF layout (llama-family Q/K rows are permuted for RoPE the way
+llama.cpp's converter does), and it is written back at its original type where the `gguf` package can
+quantize to it, else as F16. The file is written under a temporary name and renamed; the base is only read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import threading
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from indexer.errors import Cancelled, HearthError
+
+SUPPORTED_ARCHS = ("gemma3", "llama", "qwen2", "qwen3")
+HF_TO_GGUF = {"q_proj": "attn_q", "k_proj": "attn_k", "v_proj": "attn_v", "o_proj": "attn_output",
+              "gate_proj": "ffn_gate", "up_proj": "ffn_up", "down_proj": "ffn_down"}
+GEMMA_CHAT_TEMPLATE = (
+    "{{ bos_token }}{% for m in messages %}{% if m['role'] == 'assistant' %}{% set role = 'model' %}"
+    "{% else %}{% set role = 'user' %}{% endif %}<start_of_turn>{{ role }}\n{{ m['content'] | trim }}<end_of_turn>\n"
+    "{% endfor %}{% if add_generation_prompt %}<start_of_turn>model\n{% endif %}"
+)
+
+
+class ExportError(HearthError):
+    pass
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def gguf_name(module_name: str) -> str | None:
+    """`...layers.3.self_attn.q_proj` → `blk.3.attn_q.weight`."""
+    m = re.search(r"layers\.(\d+)\.(?:self_attn|mlp)\.(\w+_proj)$", module_name)
+    if not m or m.group(2) not in HF_TO_GGUF:
+        return None
+    return f"blk.{m.group(1)}.{HF_TO_GGUF[m.group(2)]}.weight"
+
+
+def lora_deltas(peft_model: Any) -> dict[str, np.ndarray]:
+    """The merged change of every LoRA layer, as float32 arrays in (out, in) layout keyed by GGUF tensor name."""
+    from peft.tuners.lora import LoraLayer
+
+    deltas = {}
+    for name, module in peft_model.named_modules():
+        if isinstance(module, LoraLayer) and "default" in getattr(module, "lora_A", {}):
+            if getattr(module, "use_dora", {}).get("default"):
+                raise ExportError("DoRA adapters cannot be merged into a GGUF yet; train with method=lora.")
+            target = gguf_name(name)
+            if target is None:
+                raise ExportError(f"Cannot place the LoRA layer {name} in a GGUF file.")
+            deltas[target] = module.get_delta_weight("default").detach().float().cpu().numpy()
+    if not deltas:
+        raise ExportError("The model has no LoRA layers to export.")
+    return deltas
+
+
+def permute_rows(w: np.ndarray, n_head: int) -> np.ndarray:
+    """llama.cpp's converter reorders Q/K rows of llama-family models for its RoPE layout; do the same."""
+    out, inp = w.shape
+    return w.reshape(n_head, 2, out // n_head // 2, inp).swapaxes(1, 2).reshape(out, inp)
+
+
+def _field(reader, key: str, default: Any = None) -> Any:
+    f = reader.fields.get(key)
+    return f.contents() if f is not None else default
+
+
+def _requantizable(qtype) -> bool:
+    from gguf import GGMLQuantizationType as Q
+
+    return qtype in (Q.F32, Q.F16, Q.BF16, Q.Q8_0)
+
+
+def export_merged(base: Path, deltas: dict[str, np.ndarray], out: Path, metadata: dict[str, Any] | None = None,
+                  on_progress: Callable[[int, int, str], None] | None = None,
+                  cancel: threading.Event | None = None) -> Path:
+    """Write `out`: the base GGUF with `deltas` added to their tensors. Returns the final path."""
+    import gguf
+    from gguf import GGMLQuantizationType as Q
+    from gguf.quants import dequantize, quantize
+
+    base, out = Path(base), Path(out)
+    if out.resolve() == base.resolve():
+        raise ExportError("The export must not overwrite its base model.")
+    reader = gguf.GGUFReader(str(base))
+    arch = _field(reader, "general.architecture")
+    if arch not in SUPPORTED_ARCHS:
+        raise ExportError(f"Architecture '{arch}' is not supported for export (supported: {', '.join(SUPPORTED_ARCHS)}).")
+    names = {t.name for t in reader.tensors}
+    missing = sorted(set(deltas) - names)
+    if missing:
+        raise ExportError(f"The base model has no tensor {missing[0]}: the adapter was trained on another model.")
+    n_head = _field(reader, f"{arch}.attention.head_count")
+    n_head_kv = _field(reader, f"{arch}.attention.head_count_kv", n_head)
+
+    replaced: dict[str, tuple[np.ndarray, Any]] = {}
+    total = len(deltas)
+    for i, t in enumerate(t for t in reader.tensors if t.name in deltas):
+        if cancel is not None and cancel.is_set():
+            raise Cancelled("Export cancelled; nothing was written under the final name.")
+        w = dequantize(t.data, t.tensor_type).astype(np.float32).reshape(deltas[t.name].shape)
+        d = deltas[t.name]
+        if arch == "llama" and ".attn_q." in t.name:
+            d = permute_rows(d, n_head)
+        elif arch == "llama" and ".attn_k." in t.name:
+            d = permute_rows(d, n_head_kv)
+        w = w + d
+        qtype = t.tensor_type if _requantizable(t.tensor_type) else Q.F16
+        data = w if qtype == Q.F32 else (w.astype(np.float16) if qtype == Q.F16 else quantize(w, qtype))
+        replaced[t.name] = (data, qtype)
+        if on_progress:
+            on_progress(i + 1, total, f"merging {t.name}")
+
+    tmp = out.with_name(out.name + ".partial")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    writer = gguf.GGUFWriter(str(tmp), arch)
+    try:
+        new_meta = {"general.name": (f"{_field(reader, 'general.name', 'model')} (Hearth fine-tune)", gguf.GGUFValueType.STRING)}
+        if _field(reader, "tokenizer.chat_template") is None and arch == "gemma3":
+            new_meta["tokenizer.chat_template"] = (GEMMA_CHAT_TEMPLATE, gguf.GGUFValueType.STRING)
+        for key, value in (metadata or {}).items():
+            new_meta[key] = (value if isinstance(value, str) else json.dumps(value), gguf.GGUFValueType.STRING)
+        for field in reader.fields.values():
+            if field.name.startswith("GGUF.") or field.name == "general.architecture" or field.name in new_meta:
+                continue
+            vtype = field.types[0]
+            sub = field.types[-1] if vtype == gguf.GGUFValueType.ARRAY else None
+            writer.add_key_value(field.name, field.contents(), vtype, sub_type=sub)
+        for key, (value, vtype) in new_meta.items():
+            writer.add_key_value(key, value, vtype)
+        for t in reader.tensors:
+            if t.name in replaced:
+                data, qtype = replaced[t.name]
+                writer.add_tensor_info(t.name, data.shape, data.dtype, data.nbytes, qtype)
+            else:
+                writer.add_tensor_info(t.name, t.data.shape, t.data.dtype, t.data.nbytes, t.tensor_type)
+        writer.write_header_to_file()
+        writer.write_kv_data_to_file()
+        writer.write_ti_data_to_file()
+        for t in reader.tensors:
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("Export cancelled; nothing was written under the final name.")
+            writer.write_tensor_data(replaced[t.name][0] if t.name in replaced else t.data,
+                                     tensor_endianess=reader.endianess)
+        writer.close()
+        os.replace(tmp, out)
+    except BaseException:
+        writer.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    return out
+
+
+def requantize(src: Path, out: Path, kind: str = "Q4_K_M") -> Path:
+    """Re-quantize a whole file with llama.cpp's own quantizer (temp name, then rename)."""
+    import llama_cpp
+
+    ftypes = {"Q4_K_M": llama_cpp.LLAMA_FTYPE_MOSTLY_Q4_K_M, "Q5_K_M": llama_cpp.LLAMA_FTYPE_MOSTLY_Q5_K_M,
+              "Q8_0": llama_cpp.LLAMA_FTYPE_MOSTLY_Q8_0}
+    if kind not in ftypes:
+        raise ExportError(f"Unknown quantization {kind}: choose one of {', '.join(ftypes)}.")
+    params = llama_cpp.llama_model_quantize_default_params()
+    params.ftype = ftypes[kind]
+    params.allow_requantize = True
+    tmp = Path(out).with_name(Path(out).name + ".partial")
+    rc = llama_cpp.llama_model_quantize(str(src).encode(), str(tmp).encode(), params)
+    if rc != 0 or not tmp.exists():
+        tmp.unlink(missing_ok=True)
+        raise ExportError(f"llama.cpp could not quantize {src.name} to {kind} (code {rc}).")
+    os.replace(tmp, out)
+    return Path(out)
