@@ -306,6 +306,66 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def cmd_train(args) -> int:
+    """Fine-tune the chat model on a dataset, export it to GGUF, verify it, and register it as a chat model."""
+    from engine.models import resolve_model
+    from indexer.errors import Cancelled
+    from training.finetune import fine_tune
+    from training.lora import TrainConfig
+
+    cfg = open_config(args)
+    base = resolve_model(args.base or cfg.engine.model, cfg.data)
+    tcfg = TrainConfig(rank=args.rank, alpha=args.alpha, learning_rate=args.lr, epochs=args.epochs,
+                       batch_size=args.batch_size, max_len=args.max_len, seed=args.seed)
+    name = args.name or f"{Path(args.data).stem}-{tcfg.method}"
+    with ctrl_c_cancels() as cancel, progress_bar(not args.json) as on_progress:
+        def on_report(r):
+            on_progress(r.step, r.total_steps, f"loss {r.loss:.3f}, {r.tokens_per_s:.0f} tok/s, ETA {r.eta_s:.0f} s")
+
+        try:
+            res = fine_tune(base, Path(args.data), cfg.data.models_dir, cfg.data.runs_dir, name, tcfg,
+                            None if args.quant == "none" else args.quant, on_report, None, cancel)
+        except Cancelled as exc:
+            print(f"{exc} (run `train` again with the same --name to resume)", file=sys.stderr)
+            return 1
+    if args.json:
+        print(json.dumps(res.to_json(), indent=2))
+    else:
+        print(f"registered {res.model_path} (adapter: {res.adapter_path}); held-out answer log-prob per token: "
+              f"base {res.base_logprob:.3f}, trained {res.trained_logprob:.3f}")
+        for c in res.exports:
+            print(f"  {c.kind:8} {c.logprob:.3f}, keeps {c.gain_kept:.0%} of the gain")
+        print(f"use it: main.py ask \"…\" --model {res.model_path}")
+    return 0
+
+
+def cmd_models(args) -> int:
+    cfg = open_config(args)
+    models = sorted(cfg.data.models_dir.glob("*.gguf"))
+    if args.action == "list":
+        items = []
+        for m in models:
+            meta = m.with_suffix(".json")
+            prov = json.loads(meta.read_text()) if meta.exists() else {}
+            items.append({"path": str(m), "size_mb": round(m.stat().st_size / 2**20, 1),
+                          "base": prov.get("hearth.base_file", "bundled" if "gemma-3-270m" in m.name else None),
+                          "method": prov.get("hearth.method")})
+        if args.json:
+            print(json.dumps(items, indent=2))
+        for i in items if not args.json else []:
+            print(f"{i['path']}  {i['size_mb']} MB" + (f"  (fine-tune of {i['base']}, {i['method']})" if i["method"] else ""))
+        return 0
+    if not args.name:
+        raise SystemExit("error: `models remove` needs a model name")
+    target = cfg.data.models_dir / (args.name if args.name.endswith(".gguf") else args.name + ".gguf")
+    if not target.exists():
+        raise SystemExit(f"error: no model {target.name} in {cfg.data.models_dir}")
+    target.unlink()
+    target.with_suffix(".json").unlink(missing_ok=True)
+    print(f"removed {target}")
+    return 0
+
+
 def cmd_folders(args) -> int:
     from indexer.folders import add_folder, load_folders, remove_folder, set_paused
 
@@ -431,6 +491,29 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--generate", type=int, metavar="N",
                    help="instead: write N questions made by the local model from your index into --queries")
     s.set_defaults(fn=cmd_eval)
+
+    s = sub.add_parser("train", parents=[common], help="fine-tune the chat model (LoRA), export and verify a GGUF")
+    s.add_argument("--data", required=True, help="JSONL ({messages} | {prompt, completion} | Alpaca | {text}) or a "
+                                                 "folder of .txt/.md")
+    s.add_argument("--base", help="the GGUF to start from (default: the configured chat model)")
+    s.add_argument("--name", help="name of the run and of the registered model (same name resumes)")
+    s.add_argument("--rank", type=int, default=16)
+    s.add_argument("--alpha", type=int, default=32)
+    s.add_argument("--lr", type=float, default=2e-4)
+    s.add_argument("--epochs", type=int, default=3)
+    s.add_argument("--batch-size", type=int, default=4)
+    s.add_argument("--max-len", type=int, default=256)
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--quant", choices=["Q4_K_M", "Q5_K_M", "Q8_0", "none"], default="Q4_K_M",
+                   help="requantize the merged export with llama.cpp (default Q4_K_M)")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(fn=cmd_train)
+
+    s = sub.add_parser("models", parents=[common], help="list or remove models in the data dir")
+    s.add_argument("action", choices=["list", "remove"])
+    s.add_argument("name", nargs="?")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(fn=cmd_models)
 
     s = sub.add_parser("folders", parents=[common], help="list, add, remove, pause or resume watched folders")
     s.add_argument("action", choices=["list", "add", "remove", "pause", "resume"])

@@ -5,8 +5,6 @@ from pathlib import Path
 
 import pytest
 
-from training.lora import TrainConfig
-
 FACTS = [
     ("Where does Orla keep the spare key?", "Under the blue flowerpot by the shed.",
      "Where is Orla's spare key kept?"),
@@ -23,8 +21,6 @@ FACTS = [
 def test_fine_tune_export_and_verify(tmp_path):
     from engine.models import bundled_model_path
     from indexer.config import resolve_data_dir
-    from training.finetune import fine_tune
-
     data = resolve_data_dir(tmp_path / "data").ensure()
     base = bundled_model_path(data)
     size_before = base.stat().st_size
@@ -33,14 +29,68 @@ def test_fine_tune_export_and_verify(tmp_path):
         records += [{"prompt": q, "completion": a}] * 3 + [{"prompt": q2, "completion": a}]
     path = tmp_path / "facts.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in records))
-    cfg = TrainConfig(epochs=3, batch_size=4, learning_rate=1e-3, held_out=0.25, checkpoint_every=0, seed=1)
-    res = fine_tune(base, path, data.models_dir, data.runs_dir, "orla", cfg, quant="Q4_K_M")
-    by_kind = {c.kind: c for c in res.exports}
+    # through the CLI, as a user would: `train` then `models list`
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+
+    def run(*args):
+        p = subprocess.run([sys.executable, str(root / "main.py"), *args, "--data-dir", str(data.root)],
+                           capture_output=True, text=True, cwd=root, timeout=1200)
+        assert p.returncode == 0, p.stderr[-2000:]
+        return json.loads(p.stdout)
+
+    res = run("train", "--data", str(path), "--name", "orla", "--epochs", "3", "--lr", "1e-3", "--seed", "1",
+              "--quant", "Q4_K_M", "--json")
+    by_kind = {c["kind"]: c for c in res["exports"]}
     assert set(by_kind) == {"merged", "Q4_K_M", "adapter"}
-    assert by_kind["merged"].correlation > 0.99 and by_kind["merged"].top1 >= 0.75
+    assert by_kind["merged"]["correlation"] > 0.99 and by_kind["merged"]["top1"] >= 0.75
     for kind, check in by_kind.items():
-        assert check.logprob > res.base_logprob + 0.5, (kind, check, res.base_logprob)
-    assert by_kind["merged"].gain_kept > 0.9
-    assert Path(res.model_path).exists() and (data.models_dir / "orla.json").exists()
+        assert check["logprob"] > res["base_logprob"] + 0.5, (kind, check, res["base_logprob"])
+    assert by_kind["merged"]["gain_kept"] > 0.9
+    assert Path(res["model_path"]).exists() and (data.models_dir / "orla.json").exists()
     assert base.stat().st_size == size_before  # the base file is only read
-    assert not list(Path(res.run_dir).glob("*.partial"))
+    assert not list(Path(res["run_dir"]).glob("*.partial"))
+    listed = {Path(m["path"]).name: m for m in run("models", "list", "--json")}
+    assert listed["orla.gguf"]["method"] == "lora" and listed["orla.gguf"]["base"] == base.name
+
+
+def test_cancelled_export_leaves_no_file(tmp_path):
+    import threading
+
+    import numpy as np
+
+    from engine.models import bundled_model_path
+    from indexer.config import resolve_data_dir
+    from indexer.errors import Cancelled
+    from training.export_gguf import ExportError, export_merged
+
+    base = bundled_model_path(resolve_data_dir(tmp_path / "data").ensure())
+    out = tmp_path / "out.gguf"
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(Cancelled):
+        export_merged(base, {"blk.0.attn_q.weight": np.zeros((1024, 640), np.float32)}, out, cancel=cancel)
+    assert not out.exists() and not list(tmp_path.glob("*.partial"))
+    with pytest.raises(ExportError, match="no tensor blk.99"):
+        export_merged(base, {"blk.99.attn_q.weight": np.zeros((4, 4), np.float32)}, out)
+    with pytest.raises(ExportError, match="overwrite"):
+        export_merged(base, {}, base)
+
+
+def test_unsupported_architecture_is_named(tmp_path):
+    import gguf
+    import numpy as np
+
+    from training.export_gguf import ExportError, export_merged
+
+    f = tmp_path / "phi.gguf"
+    w = gguf.GGUFWriter(str(f), "phi3")
+    w.add_tensor("blk.0.attn_q.weight", np.zeros((4, 4), np.float32))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    with pytest.raises(ExportError, match="'phi3' is not supported"):
+        export_merged(f, {"blk.0.attn_q.weight": np.zeros((4, 4), np.float32)}, tmp_path / "o.gguf")

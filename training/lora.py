@@ -106,21 +106,39 @@ def _collate(batch: list[Tokenized], pad_id: int):
     return ids, labels, mask
 
 
-def answer_loss(model: Any, ids, labels, mask, reduction: str = "mean"):
-    """Cross-entropy over labelled positions only: the output layer runs just where there is a label."""
-    import torch
-    import torch.nn.functional as F
+def answer_loss(model: Any, ids, labels, mask, reduction: str = "mean", chunk: int = 64):
+    """Cross-entropy over labelled positions only.
+
+    The output layer runs just where there is a label, `chunk` positions at a time under activation
+    checkpointing, so at most one chunk of vocabulary-wide logits is alive (262,144 wide for Gemma 3).
+    """
+    from torch.utils.checkpoint import checkpoint
 
     base = model.get_base_model() if hasattr(model, "get_base_model") else model
     hidden = base.model(input_ids=ids, attention_mask=mask).last_hidden_state
     targets = labels[:, 1:]
     keep = targets != -100
-    h = hidden[:, :-1][keep]
-    logits = base.lm_head(h).float()
+    h, y = hidden[:, :-1][keep], targets[keep]
     cap = getattr(base.config, "final_logit_softcapping", None)
+    total = h.new_zeros(())
+    for i in range(0, h.shape[0], chunk):
+        part = (h[i : i + chunk], y[i : i + chunk])
+        if h.requires_grad:
+            total = total + checkpoint(_ce_sum, base.lm_head, *part, cap, use_reentrant=False)
+        else:
+            total = total + _ce_sum(base.lm_head, *part, cap)
+    n = int(keep.sum())
+    return (total / max(n, 1) if reduction == "mean" else total), n
+
+
+def _ce_sum(lm_head: Any, h, y, cap: float | None):
+    import torch
+    import torch.nn.functional as F
+
+    logits = lm_head(h).float()
     if cap:
         logits = torch.tanh(logits / cap) * cap
-    return F.cross_entropy(logits, targets[keep], reduction=reduction), int(keep.sum())
+    return F.cross_entropy(logits, y, reduction="sum")
 
 
 def train(model: Any, train_data: list[Tokenized], cfg: TrainConfig, out_dir: Path, pad_id: int,
