@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressDialog, QSplitter,
-                               QToolBar)
+                               QTabWidget, QToolBar)
 
 from app_config import AppConfig
 from gui.chat_panel import ChatPanel
@@ -16,6 +16,7 @@ from gui.errors import show_error
 from gui.folders_panel import FoldersPanel
 from gui.settings_dialog import SettingsDialog
 from gui.tasks import TaskRunner
+from gui.training_panel import TrainingPanel
 
 log = logging.getLogger(__name__)
 SAMPLE_DOCS = Path(__file__).resolve().parent.parent / "examples" / "docs"
@@ -41,11 +42,16 @@ class MainWindow(QMainWindow):
         self.bridge = _WatcherBridge()
         self.folders = FoldersPanel(self.runner, self.show_error)
         self.chat = ChatPanel(self.runner, self.show_error)
+        self.training = TrainingPanel(self.runner, self.show_error)
+        self.training.model_ready.connect(self.use_model)
         self.bridge.report.connect(self.folders.on_report)
         self.bridge.progress.connect(self.folders.on_progress)
         split = QSplitter(Qt.Horizontal)
         split.addWidget(self.folders)
-        split.addWidget(self.chat)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.chat, "Chat")
+        self.tabs.addTab(self.training, "Fine-tune")
+        split.addWidget(self.tabs)
         split.setStretchFactor(1, 2)
         split.setSizes([460, 820])
         self.setCentralWidget(split)
@@ -98,6 +104,7 @@ class MainWindow(QMainWindow):
             self.core = core
             self.folders.set_core(core)
             self.chat.set_core(core)
+            self.training.set_core(core)
             self.statusBar().showMessage("Ready", 5000)
             self.core_ready.emit(core)
             if self.offer_sample and not core.indexer.folders():
@@ -140,6 +147,17 @@ class MainWindow(QMainWindow):
         self.model_box.setCurrentIndex(self.model_box.findData(path))
         self._model_chosen(self.model_box.currentIndex())
 
+    def use_model(self, path: str) -> None:
+        """Switch the chat to a model file (a fine-tune that just finished, for example)."""
+        self._fill_models()
+        index = self.model_box.findData(path)
+        if index < 0:
+            self.model_box.addItem(Path(path).name, path)
+            index = self.model_box.count() - 1
+        self.model_box.setCurrentIndex(index)
+        self._model_chosen(index)
+        self.tabs.setCurrentWidget(self.chat)
+
     def _model_chosen(self, index: int) -> None:
         if self.core is None:
             return
@@ -158,6 +176,7 @@ class MainWindow(QMainWindow):
         """Stop generation and indexing, wait for the workers, stop watching; nothing written is lost."""
         QSettings("Hearth", "Hearth").setValue("geometry", self.saveGeometry())
         self.chat.stop()
+        self.training.cancel()
         self.statusBar().showMessage("Closing…")
         self.runner.shutdown()
         if self.core is not None:

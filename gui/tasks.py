@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 class _Signals(QObject):
     progress = Signal(int, int, str)
     token = Signal(str)
+    report = Signal(object)  # any small dataclass the core reports (e.g. a TrainReport)
     done = Signal(object)
     failed = Signal(object)  # the exception
 
@@ -34,6 +35,9 @@ class TaskContext:
 
     def token(self, text: str) -> None:
         self.signals.token.emit(text)
+
+    def report(self, item: object) -> None:
+        self.signals.report.emit(item)
 
 
 class _Runnable(QRunnable):
@@ -61,6 +65,7 @@ class Task:
         self.ctx = ctx
         self.progress = ctx.signals.progress
         self.token = ctx.signals.token
+        self.report = ctx.signals.report
         self.done = ctx.signals.done
         self.failed = ctx.signals.failed
 
@@ -81,12 +86,13 @@ class TaskRunner(QObject):
     def start(self, fn: Callable[[TaskContext], Any], on_done: Callable[[Any], None] | None = None,
               on_failed: Callable[[BaseException], None] | None = None,
               on_progress: Callable[[int, int, str], None] | None = None,
-              on_token: Callable[[str], None] | None = None) -> Task:
+              on_token: Callable[[str], None] | None = None,
+              on_report: Callable[[object], None] | None = None) -> Task:
         ctx = TaskContext(_Signals())
         ctx.signals.setParent(self)  # keeps the signal object alive and owned by the GUI thread
         task = Task(ctx)
         for sig, slot in ((task.done, on_done), (task.failed, on_failed), (task.progress, on_progress),
-                          (task.token, on_token)):
+                          (task.token, on_token), (task.report, on_report)):
             if slot is not None:
                 sig.connect(slot)
         with self._lock:

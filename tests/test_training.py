@@ -103,3 +103,26 @@ def test_training_learns_and_resumes_exactly(tmp_path, tokenizer):
     b = load_file(resumed.adapter_dir / "adapter_model.safetensors")
     assert a.keys() == b.keys()
     assert all(torch.allclose(a[k], b[k], atol=1e-5) for k in a)
+
+
+def test_dataset_from_files_filters_unsupported_and_duplicate_pairs(tmp_path):
+    from training.from_files import make_dataset
+
+    text = ("The community garden opens at eight in the morning and closes at dusk. Members water the beds on "
+            "Tuesdays and Fridays, and the tool shed key hangs inside the blue mailbox by the gate.")
+    chunks = [{"path": f"/notes/{i}.md", "text": text} for i in range(6)]
+    answers = iter([
+        " When does the garden open?\nAnswer: At eight in the morning.",  # kept
+        " When does the garden open?\nAnswer: At eight in the morning.",  # duplicate question
+        " Who owns the garden?\nAnswer: The mayor of Springfield bought it in 1990.",  # not in the passage
+        " Where is the shed key?\nAnswer: Inside the blue mailbox by the gate.",  # kept
+        "no answer marker here",  # unparseable
+        " Which days are beds watered?\nAnswer: Tuesdays and Fridays.",  # kept
+    ])
+    out = tmp_path / "gen.jsonl"
+    n = make_dataset(chunks, lambda prompt: next(answers), out, n=5)
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert n == 3 == len(rows)
+    assert [r["prompt"] for r in rows] == ["When does the garden open?", "Where is the shed key?",
+                                           "Which days are beds watered?"]
+    assert load_examples(out)[0].segments[-1] == ("At eight in the morning.<end_of_turn>\n", True)

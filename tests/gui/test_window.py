@@ -107,3 +107,28 @@ def test_close_leaves_no_thread_running(window, qtbot):
     window.close()
     assert window.core is None and window.runner.pool.activeThreadCount() == 0
     assert not [t for t in threading.enumerate() if t.name.startswith("hearth-")]
+
+
+def test_training_panel_trains_exports_and_switches_the_chat_model(window, qtbot, tmp_path):
+    """The panel drives the real fine-tune; 'Use this model' puts the export into the chat's model picker."""
+    import json
+
+    data = tmp_path / "facts.jsonl"
+    data.write_text("\n".join(json.dumps({"prompt": f"What is the code of locker {i}?", "completion": f"Locker {i} opens with {i}{i}{i}."})
+                              for i in range(8)))
+    panel = window.training
+    panel.dataset.setText(str(data))
+    panel.name.setText("lockers")
+    panel.epochs.setValue(1)
+    panel.quant.setCurrentText("none")
+    reports = []
+    panel.start()
+    panel.task.report.connect(reports.append)
+    qtbot.waitUntil(lambda: panel.result is not None or panel.task is None, timeout=600_000)
+    assert panel.result is not None, panel.summary.text()
+    assert reports and len(panel.curve.losses) == len(reports)
+    assert panel.use_btn.isEnabled() and "lockers.gguf" in panel.summary.text()
+    qtbot.mouseClick(panel.use_btn, __import__("PySide6.QtCore").QtCore.Qt.LeftButton)
+    assert window.model_box.currentData() == panel.result.model_path
+    qtbot.waitUntil(lambda: window.core.engine._generator is not None, timeout=120_000)
+    assert str(window.core.engine.generator.model_path) == panel.result.model_path

@@ -1,0 +1,218 @@
+"""Fine-tuning: pick a dataset (or make one from your files), start/cancel, a live loss curve, export, use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QPainter, QPen
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QLineEdit, QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+
+from gui.tasks import Task, TaskRunner
+
+
+class LossCurve(QWidget):
+    """A minimal line plot of the training loss per step."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.losses: list[float] = []
+        self.setMinimumHeight(160)
+
+    def add(self, loss: float) -> None:
+        self.losses.append(loss)
+        self.update()
+
+    def clear(self) -> None:
+        self.losses = []
+        self.update()
+
+    def paintEvent(self, event) -> None:
+        p = QPainter(self)
+        p.fillRect(self.rect(), Qt.white)
+        p.setPen(Qt.gray)
+        p.drawRect(self.rect().adjusted(0, 0, -1, -1))
+        if len(self.losses) < 2:
+            p.drawText(self.rect(), Qt.AlignCenter, "The loss curve appears when training starts")
+            return
+        lo, hi = min(self.losses), max(self.losses)
+        w, h, pad = self.width(), self.height(), 8
+        span = (hi - lo) or 1.0
+        pts = [QPointF(pad + i * (w - 2 * pad) / (len(self.losses) - 1), pad + (hi - v) / span * (h - 2 * pad))
+               for i, v in enumerate(self.losses)]
+        p.setPen(QPen(Qt.darkBlue, 2))
+        p.drawPolyline(pts)
+        p.setPen(Qt.black)
+        p.drawText(pad + 2, pad + 12, f"loss {self.losses[-1]:.3f} (from {self.losses[0]:.3f})")
+
+
+class TrainingPanel(QWidget):
+    model_ready = Signal(str)  # path of a registered fine-tune ("use this model")
+
+    def __init__(self, runner: TaskRunner, on_error: Callable[[BaseException], None], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.runner, self.on_error = runner, on_error
+        self.core = None
+        self.task: Task | None = None
+        self.result = None
+        self.dataset = QLineEdit(placeholderText="A JSONL file of chats or prompt/completion pairs, or a folder of text")
+        choose = QPushButton("Choose…")
+        choose.clicked.connect(self._choose)
+        self.make_btn = QPushButton("Make one from my files")
+        self.make_btn.clicked.connect(self.make_from_files)
+        self.name = QLineEdit("my-fine-tune")
+        self.epochs = QSpinBox(minimum=1, maximum=50, value=3)
+        self.quant = QComboBox()
+        self.quant.addItems(["Q4_K_M", "Q5_K_M", "Q8_0", "none"])
+        self.rank = QSpinBox(minimum=1, maximum=256, value=16)
+        self.alpha = QSpinBox(minimum=1, maximum=512, value=32)
+        self.lr = QDoubleSpinBox(decimals=5, minimum=1e-5, maximum=1e-1, singleStep=1e-4, value=2e-4)
+        self.max_len = QSpinBox(minimum=32, maximum=4096, value=256)
+        advanced = QGroupBox("Advanced")
+        advanced.setCheckable(True)
+        advanced.setChecked(False)
+        af = QFormLayout(advanced)
+        for label, w in (("LoRA rank", self.rank), ("LoRA alpha", self.alpha), ("Learning rate", self.lr),
+                         ("Max tokens per example", self.max_len)):
+            af.addRow(label, w)
+        self.start_btn, self.cancel_btn = QPushButton("Start training"), QPushButton("Cancel")
+        self.use_btn = QPushButton("Use this model")
+        self.start_btn.clicked.connect(self.start)
+        self.cancel_btn.clicked.connect(self.cancel)
+        self.use_btn.clicked.connect(lambda: self.model_ready.emit(self.result.model_path) if self.result else None)
+        for b in (self.start_btn, self.make_btn):
+            b.setEnabled(False)
+        self.cancel_btn.setEnabled(False)
+        self.use_btn.setEnabled(False)
+        self.progress = QProgressBar()
+        self.progress.setFormat("Not started")
+        self.progress.setValue(0)
+        self.curve = LossCurve()
+        self.summary = QLabel("")
+        self.summary.setWordWrap(True)
+        form = QFormLayout()
+        row = QHBoxLayout()
+        row.addWidget(self.dataset)
+        row.addWidget(choose)
+        row.addWidget(self.make_btn)
+        form.addRow("Dataset", row)
+        form.addRow("Name", self.name)
+        form.addRow("Epochs", self.epochs)
+        form.addRow("Export as", self.quant)
+        buttons = QHBoxLayout()
+        for b in (self.start_btn, self.cancel_btn, self.use_btn):
+            buttons.addWidget(b)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(advanced)
+        lay.addLayout(buttons)
+        lay.addWidget(self.progress)
+        lay.addWidget(self.curve)
+        lay.addWidget(self.summary)
+
+    def set_core(self, core) -> None:
+        self.core = core
+        self.start_btn.setEnabled(True)
+        self.make_btn.setEnabled(True)
+
+    def _choose(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Choose a training set", "", "JSON lines (*.jsonl *.json)")
+        if path:
+            self.dataset.setText(path)
+
+    def _busy(self, busy: bool) -> None:
+        self.start_btn.setEnabled(not busy)
+        self.make_btn.setEnabled(not busy)
+        self.cancel_btn.setEnabled(busy)
+
+    def make_from_files(self) -> None:
+        from training.from_files import make_dataset
+
+        core = self.core
+        out = core.cfg.data.runs_dir / "from-my-files.jsonl"
+        out.parent.mkdir(parents=True, exist_ok=True)
+
+        def work(ctx):
+            chunks = core.indexer.store.chunk_rows(columns=["path", "text"])
+            gen = core.engine.generator
+            return make_dataset(chunks, lambda p: gen.complete(p, 96, stop=["\n\n", "Passage:"]), out, 40,
+                                on_progress=ctx.progress, cancel=ctx.cancel)
+
+        def done(n: int) -> None:
+            self._busy(False)
+            self.task = None
+            self.dataset.setText(str(out))
+            self.summary.setText(f"Wrote {n} question–answer pairs from your files to {out}.")
+
+        self._busy(True)
+        self.progress.setFormat("Writing questions from your files… %v/%m")
+        self.task = self.runner.start(work, on_done=done, on_failed=self._failed, on_progress=self._progress)
+
+    def start(self) -> None:
+        from engine.models import resolve_model
+        from training.finetune import fine_tune
+        from training.lora import TrainConfig
+
+        data = self.dataset.text().strip()
+        if not data or not Path(data).exists():
+            self.summary.setText("Choose a dataset file first, or make one from your files.")
+            return
+        try:
+            cfg = TrainConfig(rank=self.rank.value(), alpha=self.alpha.value(), learning_rate=self.lr.value(),
+                              epochs=self.epochs.value(), max_len=self.max_len.value())
+        except Exception as exc:
+            self.on_error(exc)
+            return
+        core, name = self.core, self.name.text().strip() or "my-fine-tune"
+        quant = None if self.quant.currentText() == "none" else self.quant.currentText()
+
+        def work(ctx):
+            base = resolve_model(core.engine.cfg.model, core.cfg.data)
+            return fine_tune(base, Path(data), core.cfg.data.models_dir, core.cfg.data.runs_dir, name, cfg, quant,
+                             on_report=ctx.report, on_progress=ctx.progress, cancel=ctx.cancel)
+
+        self.curve.clear()
+        self.result = None
+        self.use_btn.setEnabled(False)
+        self._busy(True)
+        self.progress.setFormat("Loading the base model…")
+        self.task = self.runner.start(work, on_done=self._trained, on_failed=self._failed,
+                                      on_progress=self._stage, on_report=self._report)
+
+    def _stage(self, done: int, total: int, message: str) -> None:
+        if message != "training":
+            self.progress.setFormat(message[:1].upper() + message[1:] + "…")
+
+    def _progress(self, done: int, total: int, message: str) -> None:
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)
+
+    def _report(self, r) -> None:
+        self.curve.add(r.loss)
+        self.progress.setMaximum(r.total_steps)
+        self.progress.setValue(r.step)
+        self.progress.setFormat(f"Step {r.step}/{r.total_steps} — loss {r.loss:.3f} — {r.tokens_per_s:.0f} tokens/s — "
+                                f"about {r.eta_s / 60:.0f} min left")
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+
+    def _trained(self, res) -> None:
+        self.task = None
+        self.result = res
+        self._busy(False)
+        self.use_btn.setEnabled(True)
+        self.progress.setFormat("Done")
+        lines = [f"Saved {Path(res.model_path).name}. Held-out answers: log-prob per token {res.base_logprob:.2f} → "
+                 f"{res.trained_logprob:.2f}."]
+        lines += [f"{c.kind}: keeps {c.gain_kept:.0%} of the gain" for c in res.exports]
+        self.summary.setText("  ".join(lines))
+
+    def _failed(self, exc: BaseException) -> None:
+        self.task = None
+        self._busy(False)
+        self.progress.setFormat("Stopped")
+        self.on_error(exc)
