@@ -394,7 +394,6 @@ def cmd_folders(args) -> int:
 
 def cmd_status(args) -> int:
     from indexer.folders import load_folders
-    from indexer.store import FileRecord  # noqa: F401  (status reads the store directly)
 
     cfg = open_config(args)
     ix = open_indexer(cfg)

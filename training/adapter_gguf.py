@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from training.export_gguf import ExportError, _field, gguf_name, permute_rows
+from training.export_gguf import ExportError, _field, atomic_gguf, gguf_name, permute_rows
 
 
 def export_adapter(peft_model: Any, base: Path, out: Path, alpha: float) -> Path:
     """Write A and B of every LoRA layer (B's rows permuted for llama-family Q/K, as in the base file)."""
     import gguf
-    from peft.tuners.lora import LoraLayer
 
     reader = gguf.GGUFReader(str(base))
     arch = _field(reader, "general.architecture")
     n_head = _field(reader, f"{arch}.attention.head_count")
     n_head_kv = _field(reader, f"{arch}.attention.head_count_kv", n_head)
-    out = Path(out)
-    tmp = out.with_name(out.name + ".partial")
-    writer = gguf.GGUFWriter(str(tmp), arch)
+    with atomic_gguf(Path(out), arch) as writer:
+        _write_adapter(writer, peft_model, arch, n_head, n_head_kv, alpha)
+    return Path(out)
+
+
+def _write_adapter(writer: Any, peft_model: Any, arch: str, n_head: int, n_head_kv: int, alpha: float) -> None:
+    from peft.tuners.lora import LoraLayer
+
     writer.add_string("general.type", "adapter")
     writer.add_string("adapter.type", "lora")
     writer.add_float32("adapter.lora.alpha", float(alpha))
@@ -44,14 +47,6 @@ def export_adapter(peft_model: Any, base: Path, out: Path, alpha: float) -> Path
         n += 1
     if not n:
         raise ExportError("The model has no LoRA layers to export.")
-    try:
-        writer.write_header_to_file()
-        writer.write_kv_data_to_file()
-        writer.write_tensors_to_file()
-        writer.close()
-        os.replace(tmp, out)
-    except BaseException:
-        writer.close()
-        tmp.unlink(missing_ok=True)
-        raise
-    return out
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()

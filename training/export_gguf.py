@@ -13,6 +13,7 @@ import json
 import os
 import re
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable
 
@@ -85,6 +86,25 @@ def _requantizable(qtype) -> bool:
     return qtype in (Q.F32, Q.F16, Q.BF16, Q.Q8_0)
 
 
+@contextmanager
+def atomic_gguf(out: Path, arch: str):
+    """A GGUFWriter on `out`.partial that becomes `out` when the block succeeds and is removed when it fails."""
+    import gguf
+
+    out = Path(out)
+    tmp = out.with_name(out.name + ".partial")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    writer = gguf.GGUFWriter(str(tmp), arch)
+    try:
+        yield writer
+        writer.close()
+        os.replace(tmp, out)
+    except BaseException:
+        writer.close()
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def export_merged(base: Path, deltas: dict[str, np.ndarray], out: Path, metadata: dict[str, Any] | None = None,
                   on_progress: Callable[[int, int, str], None] | None = None,
                   cancel: threading.Event | None = None) -> Path:
@@ -125,10 +145,7 @@ def export_merged(base: Path, deltas: dict[str, np.ndarray], out: Path, metadata
         if on_progress:
             on_progress(i + 1, total, f"merging {t.name}")
 
-    tmp = out.with_name(out.name + ".partial")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    writer = gguf.GGUFWriter(str(tmp), arch)
-    try:
+    with atomic_gguf(out, arch) as writer:
         new_meta = {"general.name": (f"{_field(reader, 'general.name', 'model')} (Hearth fine-tune)", gguf.GGUFValueType.STRING)}
         if _field(reader, "tokenizer.chat_template") is None and arch == "gemma3":
             new_meta["tokenizer.chat_template"] = (GEMMA_CHAT_TEMPLATE, gguf.GGUFValueType.STRING)
@@ -156,12 +173,6 @@ def export_merged(base: Path, deltas: dict[str, np.ndarray], out: Path, metadata
                 raise Cancelled("Export cancelled; nothing was written under the final name.")
             writer.write_tensor_data(replaced[t.name][0] if t.name in replaced else t.data,
                                      tensor_endianess=reader.endianess)
-        writer.close()
-        os.replace(tmp, out)
-    except BaseException:
-        writer.close()
-        tmp.unlink(missing_ok=True)
-        raise
     return out
 
 

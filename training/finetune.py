@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -11,7 +10,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 from training.data import load_examples, split, tokenize
 from training.lora import TrainConfig, TrainReport, mean_answer_logprob, train
@@ -59,20 +58,12 @@ def load_base(gguf_path: Path):
     return model, tok
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def fine_tune(base: Path, data_path: Path, models_dir: Path, runs_dir: Path, name: str, cfg: TrainConfig,
               quant: str | None = "Q4_K_M", on_report: Callable[[TrainReport], None] | None = None,
               on_progress: Callable[[int, int, str], None] | None = None,
               cancel: threading.Event | None = None, min_correlation: float = 0.99) -> FineTuneResult:
     from training.adapter_gguf import export_adapter
-    from training.export_gguf import ExportError, export_merged, lora_deltas, requantize
+    from training.export_gguf import ExportError, export_merged, file_sha256, lora_deltas, requantize
     from training.verify import answer_logprob_llama, gain_kept, logit_agreement
 
     t0 = time.perf_counter()
@@ -86,14 +77,13 @@ def fine_tune(base: Path, data_path: Path, models_dir: Path, runs_dir: Path, nam
     train_ex, held_ex = split(examples, cfg.held_out, cfg.seed)
     train_data = [tokenize(e, tok, cfg.max_len) for e in train_ex]
     held = [tokenize(e, tok, cfg.max_len) for e in (held_ex or train_ex[:4])]
-    base_lp = mean_answer_logprob(model, held, tok.pad_token_id)
     progress(1, 6, "training")
     result = train(model, train_data, cfg, run_dir, tok.pad_token_id, on_report, cancel)
     peft_model = result.model
     trained_lp = mean_answer_logprob(peft_model, held, tok.pad_token_id)
 
     progress(2, 6, "exporting the merged model")
-    provenance = {"hearth.base_sha256": _sha256(base), "hearth.data_sha256": _sha256(Path(data_path))
+    provenance = {"hearth.base_sha256": file_sha256(base), "hearth.data_sha256": file_sha256(Path(data_path))
                   if Path(data_path).is_file() else "folder", "hearth.method": cfg.method,
                   "hearth.hyperparameters": json.dumps(asdict(cfg)), "hearth.base_file": Path(base).name}
     merged = export_merged(base, lora_deltas(peft_model), run_dir / f"{name}-merged.gguf", provenance,
