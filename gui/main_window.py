@@ -134,6 +134,14 @@ class MainWindow(QMainWindow):
         exports = sorted(str(p) for p in self.cfg.data.models_dir.glob("*.gguf") if p.name != "gemma-3-270m-q4_k_m.gguf")
         for path in dict.fromkeys(extra + exports):
             self.model_box.addItem(Path(path).name, path)
+            meta = Path(path).with_suffix(".json")
+            if meta.exists():  # a Hearth fine-tune: say what it was made from
+                prov = json.loads(meta.read_text())
+                gains = ", ".join(f"{c['kind']} keeps {c['gain_kept']:.0%}" for c in prov.get("exports", []))
+                self.model_box.setItemData(self.model_box.count() - 1,
+                                           f"Fine-tune ({prov.get('hearth.method')}) of {prov.get('hearth.base_file')}; "
+                                           f"{gains}", Qt.ToolTipRole)
+                self.model_box.setItemText(self.model_box.count() - 1, f"{Path(path).stem} (fine-tune)")
         index = self.model_box.findData(self.cfg.engine.model)
         self.model_box.setCurrentIndex(max(index, 0))
 

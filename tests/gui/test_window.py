@@ -4,6 +4,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from tests.conftest import write
 
@@ -130,5 +131,7 @@ def test_training_panel_trains_exports_and_switches_the_chat_model(window, qtbot
     assert panel.use_btn.isEnabled() and "lockers.gguf" in panel.summary.text()
     qtbot.mouseClick(panel.use_btn, __import__("PySide6.QtCore").QtCore.Qt.LeftButton)
     assert window.model_box.currentData() == panel.result.model_path
+    assert window.model_box.currentText() == "lockers (fine-tune)"
+    assert "Fine-tune (lora)" in window.model_box.itemData(window.model_box.currentIndex(), Qt.ToolTipRole)
     qtbot.waitUntil(lambda: window.core.engine._generator is not None, timeout=120_000)
     assert str(window.core.engine.generator.model_path) == panel.result.model_path
