@@ -339,6 +339,21 @@ def cmd_train(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    """Export a finished training run again, e.g. with another quantization."""
+    from engine.models import resolve_model
+    from training.finetune import export_run
+
+    cfg = open_config(args)
+    base = resolve_model(args.base or cfg.engine.model, cfg.data)
+    checks = export_run(base, cfg.data.runs_dir / args.name, cfg.data.models_dir, args.name,
+                        None if args.quant == "none" else args.quant)
+    out = [{"path": c.path, "kind": c.kind, "correlation": c.correlation, "top1": c.top1} for c in checks]
+    print(json.dumps(out, indent=2) if args.json else "\n".join(
+        f"registered {c['path']} (logit correlation with the trained model {c['correlation']:.4f})" for c in out))
+    return 0
+
+
 def cmd_models(args) -> int:
     cfg = open_config(args)
     models = sorted(cfg.data.models_dir.glob("*.gguf"))
@@ -507,6 +522,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="requantize the merged export with llama.cpp (default Q4_K_M)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(fn=cmd_train)
+
+    s = sub.add_parser("export", parents=[common], help="export a finished training run again (another quantization)")
+    s.add_argument("--name", required=True, help="the run's name (as given to `train`)")
+    s.add_argument("--base", help="the GGUF the run was trained on (default: the configured chat model)")
+    s.add_argument("--quant", choices=["Q4_K_M", "Q5_K_M", "Q8_0", "none"], default="Q8_0")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(fn=cmd_export)
 
     s = sub.add_parser("models", parents=[common], help="list or remove models in the data dir")
     s.add_argument("action", choices=["list", "remove"])

@@ -54,6 +54,8 @@ def test_fine_tune_export_and_verify(tmp_path):
     assert not list(Path(res["run_dir"]).glob("*.partial"))
     listed = {Path(m["path"]).name: m for m in run("models", "list", "--json")}
     assert listed["orla.gguf"]["method"] == "lora" and listed["orla.gguf"]["base"] == base.name
+    again = run("export", "--name", "orla", "--quant", "Q8_0", "--json")  # re-export from the saved adapter
+    assert again[0]["correlation"] > 0.99 and Path(again[0]["path"]).name == "orla-Q8_0.gguf"
 
 
 def test_cancelled_export_leaves_no_file(tmp_path):

@@ -53,6 +53,8 @@ def load_base(gguf_path: Path):
     folder, name = str(Path(gguf_path).parent), Path(gguf_path).name
     tok = AutoTokenizer.from_pretrained(folder, gguf_file=name)
     model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name, dtype=torch.float32)
+    if torch.cuda.is_available():  # a GPU trains it; export and checks work on CPU copies of the weights
+        model = model.to("cuda")
     if tok.pad_token_id is None:
         tok.pad_token = tok.eos_token
     return model, tok
@@ -124,3 +126,35 @@ def fine_tune(base: Path, data_path: Path, models_dir: Path, runs_dir: Path, nam
     (models_dir / f"{name}.json").write_text(json.dumps({**res.to_json(), **provenance}, indent=2))
     progress(6, 6, "done")
     return res
+
+
+def export_run(base: Path, run_dir: Path, models_dir: Path, name: str, quant: str | None,
+               min_correlation: float = 0.99) -> list[ExportCheck]:
+    """Export a finished run again (another quantization) from its saved adapter, without training."""
+    from peft import PeftModel
+
+    from training.export_gguf import ExportError, export_merged, file_sha256, lora_deltas, requantize
+    from training.verify import logit_agreement
+
+    run_dir = Path(run_dir)
+    if not (run_dir / "adapter" / "adapter_config.json").exists():
+        raise ExportError(f"No finished training run in {run_dir} (train it first).")
+    model, tok = load_base(base)
+    peft_model = PeftModel.from_pretrained(model, str(run_dir / "adapter"))
+    cfg = json.loads((run_dir / "train_config.json").read_text())
+    provenance = {"hearth.base_sha256": file_sha256(base), "hearth.method": cfg.get("method", "lora"),
+                  "hearth.hyperparameters": json.dumps(cfg), "hearth.base_file": Path(base).name}
+    merged = export_merged(base, lora_deltas(peft_model), run_dir / f"{name}-merged.gguf", provenance)
+    prompts = [tok(p, add_special_tokens=True)["input_ids"] for p in ("The weather today is", "Question: what is")]
+    agree = logit_agreement(peft_model.merge_and_unload(), merged, prompts)
+    if agree.correlation < min_correlation:
+        raise ExportError(f"The export disagrees with the trained model (logit correlation {agree.correlation:.4f}).")
+    final = requantize(merged, run_dir / f"{name}-{quant}.gguf", quant) if quant else merged
+    target = Path(models_dir) / f"{name}-{quant or 'merged'}.gguf"
+    tmp = target.with_name(target.name + ".partial")
+    tmp.write_bytes(final.read_bytes())
+    os.replace(tmp, target)
+    (target.with_suffix(".json")).write_text(json.dumps({**provenance, "correlation": agree.correlation,
+                                                         "top1": agree.top1, "quant": quant}, indent=2))
+    return [ExportCheck(str(target), quant or "merged", float("nan"), float("nan"), agree.correlation, agree.top1)]
+

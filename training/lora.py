@@ -6,6 +6,7 @@ at the positions that carry a label, instead of computing full-vocabulary logits
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -170,14 +171,19 @@ def train(model: Any, train_data: list[Tokenized], cfg: TrainConfig, out_dir: Pa
         sched.load_state_dict(state["scheduler"])
         torch.set_rng_state(state["torch_rng"])
         start, losses = state["step"], state["losses"]
+    device = next(peft_model.parameters()).device
+    # Mixed precision where the device supports it (CUDA with bf16); the CPU trains in fp32.
+    amp = torch.autocast("cuda", dtype=torch.bfloat16) if device.type == "cuda" and torch.cuda.is_bf16_supported() \
+        else contextlib.nullcontext()
     peft_model.train()
     t0, tokens = time.perf_counter(), 0
     for step in range(start, total):
         if cancel is not None and cancel.is_set():
             _checkpoint(peft_model, opt, sched, step, losses, ckpt)
             raise Cancelled("Training was cancelled; it resumes from the last step when started again.")
-        ids, labels, mask = _collate(plan[step], pad_id)
-        loss, n = answer_loss(peft_model, ids, labels, mask)
+        ids, labels, mask = (x.to(device) for x in _collate(plan[step], pad_id))
+        with amp:
+            loss, n = answer_loss(peft_model, ids, labels, mask)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -228,7 +234,8 @@ def mean_answer_logprob(model: Any, data: list[Tokenized], pad_id: int, batch_si
     total, count = 0.0, 0
     with torch.no_grad():
         for i in range(0, len(data), batch_size):
-            ids, labels, mask = _collate(data[i : i + batch_size], pad_id)
+            device = next(model.parameters()).device
+            ids, labels, mask = (x.to(device) for x in _collate(data[i : i + batch_size], pad_id))
             loss, n = answer_loss(model, ids, labels, mask, reduction="sum")
             total += float(loss)
             count += n

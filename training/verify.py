@@ -37,7 +37,8 @@ def logit_agreement(torch_model: Any, gguf_path: Path, prompts: list[list[int]],
     torch_model.eval()
     for ids in prompts:
         with torch.no_grad():
-            ref = torch_model(torch.tensor([ids])).logits[0, -1].float().numpy()
+            device = next(torch_model.parameters()).device
+            ref = torch_model(torch.tensor([ids], device=device)).logits[0, -1].float().cpu().numpy()
         llm.reset()
         llm.eval(ids)
         got = np.asarray(llm.scores[len(ids) - 1], dtype=np.float32)
