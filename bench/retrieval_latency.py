@@ -75,9 +75,9 @@ def main() -> None:
             for q in queries[:5]:  # warm caches
                 engine.retrieve(q)
             stages = {
-                "vector search": lambda q: vector_search(store, emb.embed_query(q), 20),
+                "vector search (LanceDB flat scan)": lambda q: vector_search(store, emb.embed_query(q), 20),
                 "full-text search": lambda q: fulltext_search(store, q, 20),
-                "retrieve (hybrid+fuse+scores)": lambda q: engine.retrieve(q),
+                "retrieve (hybrid+fuse+scores, vector cache)": lambda q: engine.retrieve(q),
             }
             for name, fn in stages.items():
                 times = []
