@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import math
 import random
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from indexer.errors import HearthError
+from indexer.jsonl import parse_jsonl
 
 
 @dataclass
@@ -33,20 +33,14 @@ class EvalReport:
 
 def load_queries(path: Path, base: Path | None = None) -> list[EvalQuery]:
     """JSON lines `{"query": str, "relevant": [path, ...]}`; relative paths are taken from `base`."""
-    out = []
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-                query, relevant = rec["query"], rec["relevant"]
-                if not isinstance(query, str) or not isinstance(relevant, list) or not relevant:
-                    raise ValueError("needs a string 'query' and a non-empty list 'relevant'")
-            except (ValueError, KeyError, TypeError) as exc:
-                raise HearthError(f"{path}, line {n}: not a valid query record ({exc}).")
-            rel = [str((base / p) if base and not Path(p).is_absolute() else Path(p)) for p in relevant]
-            out.append(EvalQuery(query, rel))
+    def parse(rec: Any) -> EvalQuery:
+        query, relevant = (rec.get("query"), rec.get("relevant")) if isinstance(rec, dict) else (None, None)
+        if not isinstance(query, str) or not isinstance(relevant, list) or not relevant:
+            raise ValueError("not a valid query record: it needs a string 'query' and a non-empty list 'relevant'")
+        rel = [str((base / p) if base and not Path(p).is_absolute() else Path(p)) for p in relevant]
+        return EvalQuery(query, rel)
+
+    out = parse_jsonl(path, parse, HearthError)
     if not out:
         raise HearthError(f"{path} has no queries.")
     return out

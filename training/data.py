@@ -6,13 +6,13 @@ loss counts answer tokens only. Bad records raise an error that names the file a
 
 from __future__ import annotations
 
-import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from indexer.errors import HearthError
+from indexer.jsonl import parse_jsonl
 
 # Gemma's turn format, for Gemma files without tokenizer.chat_template (the bundled base model).
 GEMMA_TURN = "<start_of_turn>{role}\n{content}<end_of_turn>\n"
@@ -84,15 +84,7 @@ def load_examples(path: Path, template: str | None = None, tokenizer: Any = None
         if not out:
             raise DataError(f"{path} has no .txt or .md files to train on.")
         return out
-    out = []
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                out.append(parse_record(json.loads(line), template, tokenizer))
-            except (ValueError, DataError) as exc:
-                raise DataError(f"{path}, line {n}: {exc}")
+    out = parse_jsonl(path, lambda rec: parse_record(rec, template, tokenizer), DataError)
     if not out:
         raise DataError(f"{path} has no records.")
     return out
