@@ -52,15 +52,6 @@ class IndexReport:
     def to_json(self) -> dict:
         return asdict(self)
 
-    def merge(self, other: "IndexReport") -> None:
-        for k, v in asdict(other).items():
-            if isinstance(v, list):
-                getattr(self, k).extend(v)
-            elif isinstance(v, bool):
-                setattr(self, k, getattr(self, k) or v)
-            else:
-                setattr(self, k, getattr(self, k) + v)
-
 
 def embedding_dim(model_dir: Path) -> int:
     """The output width of a sentence-transformers folder, read from its config (no model load)."""

@@ -139,12 +139,8 @@ class Store:
         shutil.rmtree(index_dir, ignore_errors=True)
 
     # -- reads --------------------------------------------------------------------------------------
-    def file_records(self, folder: str | None = None) -> dict[str, FileRecord]:
-        q = self.files.search()
-        if folder is not None:
-            q = q.where(f"folder = {sql_str(folder)}")
-        rows = q.limit(None).to_arrow().to_pylist() if folder is not None else self.files.to_arrow().to_pylist()
-        return {r["path"]: FileRecord(**r) for r in rows}
+    def file_records(self) -> dict[str, FileRecord]:
+        return {r["path"]: FileRecord(**r) for r in self.files.to_arrow().to_pylist()}
 
     def vectors_for(self, chunk_hashes: Sequence[str]) -> dict[str, np.ndarray]:
         """Stored vectors for any of these chunk hashes, wherever they are (same file, copy, rename)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -58,6 +59,18 @@ def load_base(gguf_path: Path):
     if tok.pad_token_id is None:
         tok.pad_token = tok.eos_token
     return model, tok
+
+
+def register_file(src: Path, target: Path) -> Path:
+    """Put an export into the models folder under its final name atomically (a hard link when possible)."""
+    tmp = target.with_name(target.name + ".partial")
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(src, tmp)
+    except OSError:  # another file system
+        shutil.copyfile(src, tmp)
+    os.replace(tmp, target)
+    return target
 
 
 def fine_tune(base: Path, data_path: Path, models_dir: Path, runs_dir: Path, name: str, cfg: TrainConfig,
@@ -117,10 +130,7 @@ def fine_tune(base: Path, data_path: Path, models_dir: Path, runs_dir: Path, nam
 
     models_dir = Path(models_dir)
     models_dir.mkdir(parents=True, exist_ok=True)
-    registered = models_dir / f"{name}.gguf"
-    tmp = registered.with_name(registered.name + ".partial")
-    os.link(final, tmp) if os.stat(final).st_dev == os.stat(models_dir).st_dev else tmp.write_bytes(final.read_bytes())
-    os.replace(tmp, registered)
+    registered = register_file(final, models_dir / f"{name}.gguf")
     res = FineTuneResult(str(run_dir), str(registered), str(adapter), base_llama, trained_lp, checks,
                          time.perf_counter() - t0)
     (models_dir / f"{name}.json").write_text(json.dumps({**res.to_json(), **provenance}, indent=2))
@@ -150,10 +160,7 @@ def export_run(base: Path, run_dir: Path, models_dir: Path, name: str, quant: st
     if agree.correlation < min_correlation:
         raise ExportError(f"The export disagrees with the trained model (logit correlation {agree.correlation:.4f}).")
     final = requantize(merged, run_dir / f"{name}-{quant}.gguf", quant) if quant else merged
-    target = Path(models_dir) / f"{name}-{quant or 'merged'}.gguf"
-    tmp = target.with_name(target.name + ".partial")
-    tmp.write_bytes(final.read_bytes())
-    os.replace(tmp, target)
+    target = register_file(final, Path(models_dir) / f"{name}-{quant or 'merged'}.gguf")
     (target.with_suffix(".json")).write_text(json.dumps({**provenance, "correlation": agree.correlation,
                                                          "top1": agree.top1, "quant": quant}, indent=2))
     return [ExportCheck(str(target), quant or "merged", float("nan"), float("nan"), agree.correlation, agree.top1)]
