@@ -38,7 +38,7 @@ def run_variant(variant: str, steps: int) -> None:
     import torch
 
     from engine.models import bundled_model_path
-    from indexer.config import resolve_data_dir
+    from common.paths import resolve_data_dir
     from training.data import parse_record, tokenize
     from training.finetune import load_base
     from training.lora import TrainConfig, _collate, answer_loss, wrap_lora
@@ -98,7 +98,7 @@ def main() -> None:
     from test_finetune_e2e import FACTS
 
     from engine.models import bundled_model_path
-    from indexer.config import resolve_data_dir
+    from common.paths import resolve_data_dir
     from training.finetune import fine_tune
     from training.lora import TrainConfig
 

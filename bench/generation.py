@@ -16,7 +16,7 @@ from common import ROOT
 from engine.config import EngineConfig
 from engine.generation import Generator
 from engine.models import bundled_model_path
-from indexer.config import resolve_data_dir
+from common.paths import resolve_data_dir
 
 PROMPT = (ROOT / "examples" / "docs" / "sourdough-bread.md").read_text() + "\n\nQuestion: How long is the bulk rise?\nAnswer:"
 

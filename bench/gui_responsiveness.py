@@ -23,10 +23,10 @@ SHOW_HEARTH = """
 import sys, time, json
 sys.path.insert(0, {root!r})
 from PySide6.QtWidgets import QApplication
-from app_config import load_config
+from operations import Workspace
 from gui.main_window import MainWindow
 app = QApplication([])
-w = MainWindow(load_config({data!r}), offer_sample=False)
+w = MainWindow(Workspace.open({data!r}, long_lived=True), offer_sample=False)
 w.show(); app.processEvents()
 print(time.time())
 """
@@ -49,9 +49,10 @@ def main() -> None:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from app_config import load_config
     from bench.common import make_corpus
     from gui.main_window import MainWindow
+    from operations import Workspace
+    from operations.config import load_config
 
     data = tempfile.mkdtemp(prefix="hearth-gui-bench-")
     hearth = min(time_to_window(SHOW_HEARTH.format(root=str(ROOT), data=data)) for _ in range(3))
@@ -60,7 +61,8 @@ def main() -> None:
           f"→ {hearth / bare:.2f}x")
 
     app = QApplication.instance() or QApplication([])
-    w = MainWindow(load_config(data, engine={"n_ctx": 2048, "max_answer_tokens": 128}), offer_sample=False)
+    w = MainWindow(Workspace(load_config(data, engine={"n_ctx": 2048, "max_answer_tokens": 128}), long_lived=True),
+                   offer_sample=False)
     w.show()
 
     def run_until(cond, timeout=600):
@@ -82,7 +84,7 @@ def main() -> None:
     ticker = QTimer(interval=10)
     ticker.timeout.connect(tick)
     ready = []
-    w.core_ready.connect(ready.append)
+    w.ready.connect(ready.append)
     w.start()
     run_until(lambda: ready)
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from common import Timer, make_corpus
 
-from indexer.config import IndexConfig, resolve_data_dir
+from common.paths import resolve_data_dir
+from indexer.config import IndexConfig
 from indexer.embedding import Embedder, bundled_embedder_dir
 from indexer.pipeline import Indexer
 

@@ -21,7 +21,7 @@ from common import WORDS, percentile
 from engine.answer import Engine
 from engine.config import EngineConfig
 from engine.retrieval import fulltext_search, vector_search
-from indexer.config import resolve_data_dir
+from common.paths import resolve_data_dir
 from indexer.embedding import Embedder, bundled_embedder_dir
 from indexer.store import Store, chunk_id
 

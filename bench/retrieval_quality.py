@@ -26,7 +26,8 @@ from engine.answer import Engine, drop_near_duplicates
 from engine.config import EngineConfig
 from engine.evaluation import EvalQuery, score
 from engine.retrieval import fulltext_search, vector_search
-from indexer.config import IndexConfig, resolve_data_dir
+from common.paths import resolve_data_dir
+from indexer.config import IndexConfig
 from indexer.embedding import Embedder, bundled_embedder_dir
 from indexer.pipeline import Indexer
 

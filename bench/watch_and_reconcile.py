@@ -19,7 +19,8 @@ from pathlib import Path
 from common import Timer, make_corpus, percentile
 
 from engine.retrieval import fulltext_search
-from indexer.config import IndexConfig, resolve_data_dir
+from common.paths import resolve_data_dir
+from indexer.config import IndexConfig
 from indexer.embedding import Embedder, bundled_embedder_dir
 from indexer.folders import add_folder
 from indexer.pipeline import Indexer

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import threading
@@ -15,9 +16,9 @@ from engine.prompting import Source, chat_messages, completion_prompt
 from engine.rerank import Reranker, make_reranker
 from engine.retrieval import (Filters, Hit, VectorCache, fill_vector_scores, fulltext_search, rrf_fuse,
                               vector_search)
-from indexer.config import DataDir
+from common.paths import DataDir
 from indexer.embedding import Embedder
-from indexer.store import Store, sql_str
+from indexer.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -80,10 +81,7 @@ def expand_neighbours(store: Store, hit: Hit, n: int) -> str:
     """The hit's text with `n` chunks on each side, joined on their character offsets (no repeated overlap)."""
     if n <= 0:
         return hit.text
-    rows = store.chunk_rows(
-        f"path = {sql_str(hit.path)} AND chunk_no >= {hit.chunk - n} AND chunk_no <= {hit.chunk + n}",
-        ["chunk_no", "text", "start", "end", "page"],
-    )
+    rows = store.chunks_near(hit.path, hit.chunk, n, ["chunk_no", "text", "start", "end", "page"])
     rows = sorted((r for r in rows if r["page"] == hit.page), key=lambda r: r["start"])
     if not rows:
         return hit.text
@@ -100,8 +98,8 @@ def expand_neighbours(store: Store, hit: Hit, n: int) -> str:
 
 def chunk_context(store: Store, path: str, chunk_no: int, n: int = 1) -> tuple[str, str, str]:
     """A chunk with the text before and after it (its neighbours), for showing a source in place."""
-    rows = sorted(store.chunk_rows(f"path = {sql_str(path)} AND chunk_no >= {chunk_no - n} AND chunk_no <= {chunk_no + n}",
-                                   ["chunk_no", "text", "start", "end"]), key=lambda r: r["chunk_no"])
+    rows = sorted(store.chunks_near(path, chunk_no, n, ["chunk_no", "text", "start", "end"]),
+                  key=lambda r: r["chunk_no"])
     me = next((r for r in rows if r["chunk_no"] == chunk_no), None)
     if me is None:
         return "", "", ""
@@ -110,6 +108,11 @@ def chunk_context(store: Store, path: str, chunk_no: int, n: int = 1) -> tuple[s
     after = "".join(("\n\n" if r["start"] > me["end"] else "") + r["text"][max(0, me["end"] - r["start"]):]
                     for r in rows if r["chunk_no"] > chunk_no)
     return before[-1500:], me["text"], after[:1500]
+
+
+def recent_turns(history: list[dict], n: int) -> list[dict]:
+    """The last `n` user and assistant messages of a chat (what the model and condensing see)."""
+    return [m for m in history if m["role"] in ("user", "assistant")][-n:] if n > 0 else []
 
 
 def edges_first(items: list) -> list:
@@ -141,19 +144,22 @@ class Engine:
     def use_model(self, path: str) -> None:
         """Switch the chat model; the new one loads on the next question (or `load_model`)."""
         with self._lock:
-            self.cfg.model = path
+            self.cfg = dataclasses.replace(self.cfg, model=path)  # the caller's config is never changed
             self._generator = None
 
     def load_model(self) -> Generator:
         return self.generator
 
-    def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
-        """Search (+ variants) → fuse → rerank → top k. Ranking only: `ask` judges relevance and drops duplicates."""
+    def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None,
+                 hybrid: bool | None = None) -> list[Hit]:
+        """Search (+ variants) → fuse → rerank → top k. Ranking only: `ask` judges relevance and drops duplicates.
+        `hybrid=False` skips full-text search for this call."""
         k = k or self.cfg.top_k
+        hybrid = self.cfg.hybrid if hybrid is None else hybrid and self.cfg.hybrid
         where = filters.where() if filters else None
         queries = [question] + (self.query_variants(question) if self.cfg.multi_query else [])
         lists = [lst for q in queries for lst in search_lists(self.store, self.embedder, q, max(20, 3 * k),
-                                                                 self.cfg.hybrid, where, self.vector_cache)]
+                                                                 hybrid, where, self.vector_cache)]
         hits = rrf_fuse(lists, 3 * k) if len(lists) > 1 else lists[0][: 3 * k]
         hits = self.reranker(question, hits)
         return fill_vector_scores(self.store, self.embedder.embed_query(question), hits[:k])
@@ -183,7 +189,7 @@ class Engine:
 
     def condense(self, question: str, history: list[dict]) -> str:
         """A follow-up question rewritten to stand alone, using the chat history (what retrieval needs)."""
-        turns = [m for m in history if m["role"] in ("user", "assistant")][-4:]
+        turns = recent_turns(history, self.cfg.history_turns)
         if not turns or not self.cfg.condense:
             return question
         convo = "\n".join(f"{'User' if m['role'] == 'user' else 'Assistant'}: {m['content'][:300]}" for m in turns)
@@ -222,7 +228,7 @@ class Engine:
         if self.cfg.dedupe:  # after ranking: a copy adds nothing to the context (but would hide a file in a ranking)
             hits = drop_near_duplicates(hits)
         gen = self.generator
-        past = [m for m in (history or []) if m["role"] in ("user", "assistant")][-4:]
+        past = recent_turns(history or [], self.cfg.history_turns)
         history_text = "".join(f"{'Question' if m['role'] == 'user' else 'Answer'}: {m['content']}\n" for m in past)
         budget = min(self.cfg.max_source_tokens, gen.n_ctx - self.cfg.max_answer_tokens - 400
                      - gen.count_tokens(question) - gen.count_tokens(history_text))

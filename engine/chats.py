@@ -1,15 +1,28 @@
-"""Chat sessions stored as one JSON file each in the data dir's chats folder, written atomically."""
+"""Chat sessions stored as one versioned JSON file each in the data dir's chats folder, written atomically."""
 
 from __future__ import annotations
 
-import json
-import os
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from indexer.errors import HearthError
+from common.errors import FormatError, HearthError
+from common.formats import Format, Migration
+
+
+def _answers_carry_sources(chat: dict) -> dict:
+    """Early chats could hold assistant messages without `sources` or `refused`; every one has both now."""
+    for m in chat.get("messages", []):
+        if m.get("role") == "assistant":
+            m.setdefault("sources", [])
+            m.setdefault("refused", False)
+    return chat
+
+
+CHAT_FORMAT = Format("hearth.chat", (
+    Migration("0001_answers_carry_sources", _answers_carry_sources),
+))
 
 
 @dataclass
@@ -39,19 +52,16 @@ class ChatStore:
         return chat
 
     def save(self, chat: Chat) -> None:
-        path = self._path(chat.id)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(asdict(chat), ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(tmp, path)
+        CHAT_FORMAT.save(self._path(chat.id), asdict(chat))
 
     def get(self, chat_id: str) -> Chat:
         path = self._path(chat_id)
         if not path.exists():
             raise HearthError(f"No chat with id {chat_id} (see `chats list`).")
         try:
-            return Chat(**json.loads(path.read_text(encoding="utf-8")))
-        except (ValueError, TypeError) as exc:
-            raise HearthError(f"Chat file {path} is damaged ({exc}).")
+            return Chat(**CHAT_FORMAT.load(path))
+        except (FormatError, TypeError) as exc:
+            raise HearthError(f"Chat file {path} is damaged ({exc}).") from None
 
     def list(self) -> list[Chat]:
         chats = []

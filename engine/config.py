@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indexer.errors import ConfigError
+from common.errors import ConfigError
 
 
 @dataclass
@@ -32,6 +32,7 @@ class EngineConfig:
     dedupe: bool = True  # drop near-duplicate chunks (copies, boilerplate) from the context
     neighbours: int = 1  # chunks on each side added around a hit
     condense: bool = True  # rewrite follow-up questions with the chat history before retrieval
+    history_turns: int = 4  # messages of the chat history given to the model and to condensing
 
     def __post_init__(self) -> None:
         if self.n_ctx < 512:

@@ -8,8 +8,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from indexer.errors import HearthError
-from indexer.jsonl import parse_jsonl
+from common.errors import HearthError
+from common.jsonl import parse_jsonl
 
 
 @dataclass

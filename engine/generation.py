@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from engine.config import EngineConfig
-from indexer.errors import HearthError
+from common.errors import HearthError
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Protocol
 
 from engine.retrieval import Hit
-from indexer.errors import ModelNotFound
+from common.errors import ModelNotFound
 
 
 class Reranker(Protocol):
@@ -21,7 +21,7 @@ class CrossEncoderReranker:
     """Scores (query, passage) pairs with a sentence-transformers CrossEncoder loaded from a local folder."""
 
     def __init__(self, model_dir: str, device: str = "cpu") -> None:
-        from indexer.embedding import offline_mode
+        from common.offline import offline_mode
 
         offline_mode()
         if not (Path(model_dir) / "config.json").exists():

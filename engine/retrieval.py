@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import threading
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
-from indexer.store import Store
+from indexer.store import Store, filter_clause
 
 _COLUMNS = ["path", "chunk_no", "text", "page", "heading", "file_type", "start", "end", "folder"]
 
@@ -48,28 +47,13 @@ def vector_search(store: Store, query_vector: np.ndarray, k: int, where: str | N
         hits = cache.search(query_vector, k)
         if hits is not None:
             return hits
-    q = store.chunks.search(np.asarray(query_vector, dtype=np.float32), vector_column_name="vector")
-    q = q.select(_COLUMNS + ["_distance"])
-    if where:
-        q = q.where(where, prefilter=True)
-    rows = q.limit(k).to_list()
+    rows = store.nearest(query_vector, k, _COLUMNS, where)
     return [_hit(r, 1.0 - r["_distance"] / 2.0, 1.0 - r["_distance"] / 2.0) for r in rows]
 
 
 def fulltext_search(store: Store, query: str, k: int, where: str | None = None) -> list[Hit]:
     """BM25 over chunk text with LanceDB's native full-text index (unindexed new rows are searched too)."""
-    if not store.chunks.count_rows():
-        return []
-    store.ensure_indexes()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        q = store.chunks.search(query, query_type="fts").select(_COLUMNS + ["_score"])
-        if where:
-            q = q.where(where, prefilter=True)
-        try:
-            rows = q.limit(k).to_list()
-        except (ValueError, RuntimeError):  # a query of only stop words or symbols
-            return []
+    rows = store.fulltext(query, k, _COLUMNS, where)
     return [_hit(r, r["_score"], lexical=True) for r in rows]
 
 
@@ -104,27 +88,15 @@ class Filters:
     since: float | None = None
 
     def where(self) -> str | None:
-        from indexer.store import sql_str
-
-        parts = []
-        if self.folder:
-            parts.append(f"folder = {sql_str(self.folder)}")
-        if self.file_types:
-            parts.append(f"file_type IN ({', '.join(sql_str(t) for t in self.file_types)})")
-        if self.since is not None:
-            parts.append(f"mtime_ns >= {int(self.since * 1e9)}")
-        return " AND ".join(parts) or None
+        return filter_clause(self.folder, self.file_types, None if self.since is None else int(self.since * 1e9))
 
 
 def fill_vector_scores(store: Store, query_vector: np.ndarray, hits: list[Hit]) -> list[Hit]:
     """Give hits found only by full text their cosine similarity too, so grounding can judge every hit."""
-    from indexer.store import sql_str
-
     missing = [h for h in hits if h.vector_score is None]
     if not missing:
         return hits
-    clause = " OR ".join(f"(path = {sql_str(h.path)} AND chunk_no = {h.chunk})" for h in missing)
-    rows = store.chunk_rows(clause, ["path", "chunk_no", "vector"])
+    rows = store.chunks_at([h.key for h in missing], ["path", "chunk_no", "vector"])
     sims = {(r["path"], r["chunk_no"]): float(np.dot(np.asarray(r["vector"], dtype=np.float32), query_vector))
             for r in rows}
     for h in missing:
@@ -150,22 +122,17 @@ class VectorCache:
         self._lock = threading.Lock()
 
     def _refresh(self) -> bool:
-        version = self.store.chunks.version
+        version = self.store.version
         if version == self._version:
             return True
-        if self.store.chunks.count_rows() > self.max_rows:
+        if self.store.chunk_count() > self.max_rows:
             return False
-        tbl = self.store.chunks.search().select(["path", "chunk_no", "vector"]).limit(None).to_arrow()
-        flat = tbl.column("vector").combine_chunks().flatten().to_numpy()
-        self._matrix = np.ascontiguousarray(flat, dtype=np.float32).reshape(tbl.num_rows, self.store.dim)
-        self._keys = list(zip(tbl.column("path").to_pylist(), tbl.column("chunk_no").to_pylist()))
+        self._keys, self._matrix = self.store.all_vectors()
         self._version = version
         return True
 
     def search(self, query_vector: np.ndarray, k: int) -> list[Hit] | None:
         """Top-k by cosine, or None when the cache cannot serve (too many rows)."""
-        from indexer.store import sql_str
-
         with self._lock:
             if not self._refresh():
                 return None
@@ -176,7 +143,6 @@ class VectorCache:
             top = np.argpartition(-scores, k - 1)[:k]
             top = top[np.argsort(-scores[top])]
             wanted = {self._keys[i]: float(scores[i]) for i in top}
-        paths = sorted({p for p, _ in wanted})
-        rows = self.store.chunk_rows(f"path IN ({', '.join(sql_str(p) for p in paths)})", _COLUMNS)
+        rows = self.store.chunks_of([p for p, _ in wanted], _COLUMNS)
         by_key = {(r["path"], r["chunk_no"]): r for r in rows}
         return [_hit(by_key[key], s, s) for key, s in sorted(wanted.items(), key=lambda kv: -kv[1]) if key in by_key]

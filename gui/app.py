@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sys
 
-from app_config import AppConfig
+from operations import Workspace
 
 
-def run_gui(cfg: AppConfig, argv: list[str] | None = None) -> int:
+def run_gui(ws: Workspace, argv: list[str] | None = None) -> int:
+    """Show the window for a workspace opened with `long_lived=True` and run until it closes."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -15,7 +16,7 @@ def run_gui(cfg: AppConfig, argv: list[str] | None = None) -> int:
 
     app = QApplication.instance() or QApplication(argv or sys.argv)
     app.setApplicationName("Hearth")
-    window = MainWindow(cfg)
+    window = MainWindow(ws)
     window.show()
     QTimer.singleShot(0, window.start)
     return app.exec()

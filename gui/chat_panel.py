@@ -53,7 +53,7 @@ class ChatPanel(QWidget):
     def __init__(self, runner: TaskRunner, on_error: Callable[[BaseException], None], parent: QWidget | None = None):
         super().__init__(parent)
         self.runner, self.on_error = runner, on_error
-        self.core = None
+        self.ws = None
         self.chat = None
         self.task: Task | None = None
         self.stream_buffer = ""
@@ -121,15 +121,15 @@ class ChatPanel(QWidget):
         self.previews: list[SourcePreview] = []
 
     # -- chats ------------------------------------------------------------------------------------
-    def set_core(self, core) -> None:
-        self.core = core
+    def set_workspace(self, ws) -> None:
+        self.ws = ws
         self.send_btn.setEnabled(True)
         self._reload_list()
 
     def _reload_list(self, select: str | None = None) -> None:
         self.chat_list.blockSignals(True)
         self.chat_list.clear()
-        for chat in self.core.chats.list():
+        for chat in self.ws.list_chats():
             item = QListWidgetItem(chat.title)
             item.setData(Qt.UserRole, chat.id)
             self.chat_list.addItem(item)
@@ -139,14 +139,14 @@ class ChatPanel(QWidget):
 
     def _chat_selected(self, item, _prev=None) -> None:
         if item is not None and self.task is None:
-            self.chat = self.core.chats.get(item.data(Qt.UserRole))
+            self.chat = self.ws.get_chat(item.data(Qt.UserRole))
             self.stream_buffer = ""
             self._render()
 
     def new_chat(self) -> None:
-        if self.core is None:
+        if self.ws is None:
             return
-        self.chat = self.core.chats.create()
+        self.chat = self.ws.new_chat()
         self._reload_list(self.chat.id)
         self._render()
 
@@ -155,12 +155,12 @@ class ChatPanel(QWidget):
             return
         title, ok = QInputDialog.getText(self, "Rename chat", "Title:", text=self.chat.title)
         if ok and title.strip():
-            self.chat = self.core.chats.rename(self.chat.id, title.strip())
+            self.chat = self.ws.rename_chat(self.chat.id, title)
             self._reload_list(self.chat.id)
 
     def delete_chat(self) -> None:
         if self.chat is not None and self.task is None:
-            self.core.chats.delete(self.chat.id)
+            self.ws.delete_chat(self.chat.id)
             self.chat = None
             self._reload_list()
             self._render()
@@ -168,23 +168,20 @@ class ChatPanel(QWidget):
     # -- asking -----------------------------------------------------------------------------------
     def send(self) -> None:
         question = self.input.toPlainText().strip()
-        if not question or self.core is None or self.task is not None:
+        if not question or self.ws is None or self.task is not None:
             return
         if self.chat is None:
             self.new_chat()
         self.input.clear()
         self.notice.hide()
         self._clear_chips()
-        history = self.chat.history()
         self.pending_question = question
         self.stream_buffer = ""
         self._dirty = True
-        chat, core = self.chat, self.core
+        chat_id, ws = self.chat.id, self.ws
 
         def work(ctx):
-            ans = core.engine.ask(question, ctx.token, ctx.cancel, history)
-            core.chats.append_turn(chat, question, ans.to_json())
-            return ans
+            return ws.ask(question, chat_id, ctx.token, ctx.cancel)  # the turn is saved in the chat
 
         self.send_btn.setEnabled(False)
         self.stop_btn.setEnabled(True)
@@ -198,12 +195,13 @@ class ChatPanel(QWidget):
         if self.task is not None:
             self.task.cancel()
 
-    def _finished(self, ans) -> None:
+    def _finished(self, res) -> None:
+        ans = res.answer
         self.task = None
         self.last_answer = ans
         self.send_btn.setEnabled(True)
         self.stop_btn.setEnabled(False)
-        self.chat = self.core.chats.get(self.chat.id)
+        self.chat = res.chat
         self.stream_buffer = ""
         self._reload_list(self.chat.id)
         self._render()
@@ -230,9 +228,7 @@ class ChatPanel(QWidget):
         self.on_error(exc)
 
     def open_source(self, source) -> SourcePreview:
-        from engine.answer import chunk_context
-
-        preview = SourcePreview(source, chunk_context(self.core.indexer.store, source.path, source.chunk), self)
+        preview = SourcePreview(source, self.ws.source_context(source.path, source.chunk), self)
         self.previews.append(preview)
         preview.show()
         return preview

@@ -6,7 +6,7 @@ import logging
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from indexer.errors import Cancelled, HearthError
+from common.errors import Cancelled, HearthError
 
 log = logging.getLogger(__name__)
 

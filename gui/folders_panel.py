@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFileDialog, QHBoxLay
                                QProgressBar, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from gui.tasks import TaskRunner
-from indexer.folders import add_folder, load_folders, remove_folder, set_paused
 
 
 class ProblemsDialog(QDialog):
@@ -18,7 +17,7 @@ class ProblemsDialog(QDialog):
 
     retry_requested = Signal(list)
 
-    def __init__(self, problems: list[dict], parent: QWidget | None = None) -> None:
+    def __init__(self, problems: list, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Files Hearth could not index")
         self.resize(820, 420)
@@ -30,8 +29,8 @@ class ProblemsDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.Stretch)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         for row, p in enumerate(problems):
-            for col, key in enumerate(("path", "status", "reason")):
-                self.table.setItem(row, col, QTableWidgetItem(p[key]))
+            for col, value in enumerate((p.path, p.status, p.reason)):
+                self.table.setItem(row, col, QTableWidgetItem(value))
         retry = QPushButton("Retry selected")
         retry.clicked.connect(self._retry)
         self.filter.textChanged.connect(self._apply_filter)
@@ -60,7 +59,8 @@ class FoldersPanel(QWidget):
     def __init__(self, runner: TaskRunner, on_error: Callable[[BaseException], None], parent: QWidget | None = None):
         super().__init__(parent)
         self.runner, self.on_error = runner, on_error
-        self.core = None
+        self.ws = None
+        self.listed: list = []  # the FolderInfo rows on show
         self.setAcceptDrops(True)
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(["Folder", "State", "Files", "Chunks", "Problems"])
@@ -93,11 +93,10 @@ class FoldersPanel(QWidget):
         lay.addLayout(buttons)
         lay.addWidget(self.progress)
         lay.addWidget(self.status)
-        self.summary: dict = {}
 
     # -- wiring ---------------------------------------------------------------------------------
-    def set_core(self, core) -> None:
-        self.core = core
+    def set_workspace(self, ws) -> None:
+        self.ws = ws
         for b in (self.add_btn, self.remove_btn, self.pause_btn, self.problems_btn):
             b.setEnabled(True)
         self.refresh()
@@ -117,20 +116,16 @@ class FoldersPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        if self.core is None:
-            return
-        self.runner.start(lambda ctx: self.core.indexer.summary(), on_done=self._show_summary, on_failed=self.on_error)
+        if self.ws is not None:
+            self.runner.start(lambda ctx: self.ws.folders(), on_done=self._show_folders, on_failed=self.on_error)
 
-    def _show_summary(self, summary: dict) -> None:
-        self.summary = summary
-        folders = load_folders(self.core.cfg.data.folders_file)
+    def _show_folders(self, folders: list) -> None:
+        self.listed = folders
         self.table.setRowCount(len(folders))
         for row, f in enumerate(folders):
-            s = summary.get(f.path, {"files": 0, "chunks": 0, "problems": 0})
-            state = "paused" if f.paused else ("missing" if not os.path.isdir(f.path) else "watching")
-            for col, value in enumerate((f.path, state, s["files"], s["chunks"], s["problems"])):
+            for col, value in enumerate((f.path, f.state, f.files, f.chunks, f.problems)):
                 item = QTableWidgetItem(str(value))
-                if col == 4 and s["problems"]:
+                if col == 4 and f.problems:
                     item.setForeground(Qt.red)
                     item.setToolTip("Double-click to see which files and why")
                 self.table.setItem(row, col, item)
@@ -142,14 +137,21 @@ class FoldersPanel(QWidget):
             self.add(path)
 
     def add(self, path: str) -> None:
-        try:
-            folder = add_folder(self.core.cfg.data.folders_file, path)
-        except Exception as exc:
-            self.on_error(exc)
-            return
+        """Watch and index a folder; its row appears as soon as indexing starts."""
+        shown = []
+
+        def progress(done: int, total: int, message: str) -> None:
+            if not shown:  # the folder is in the list once indexing reports anything
+                shown.append(True)
+                self.refresh()
+            self.on_progress(done, total, message)
+
+        self.runner.start(lambda ctx: self.ws.add_folder(path, True, ctx.progress, ctx.cancel),
+                          on_done=self.on_report, on_failed=self._add_failed, on_progress=progress)
+
+    def _add_failed(self, exc: BaseException) -> None:
         self.refresh()
-        self.runner.start(lambda ctx: self.core.indexer.index_folders([folder.path], ctx.progress, ctx.cancel),
-                          on_done=self.on_report, on_failed=self.on_error, on_progress=self.on_progress)
+        self.on_error(exc)
 
     def selected_path(self) -> str | None:
         rows = {i.row() for i in self.table.selectedIndexes()}
@@ -158,32 +160,31 @@ class FoldersPanel(QWidget):
     def remove_selected(self) -> None:
         path = self.selected_path()
         if path:
-            remove_folder(self.core.cfg.data.folders_file, path)
-            self.runner.start(lambda ctx: self.core.indexer.remove_folder(path), on_done=lambda n: self.refresh(),
+            self.runner.start(lambda ctx: self.ws.remove_folder(path), on_done=lambda n: self.refresh(),
                               on_failed=self.on_error)
 
     def toggle_pause(self) -> None:
         path = self.selected_path()
-        if path:
-            paused = next(f.paused for f in load_folders(self.core.cfg.data.folders_file) if f.path == path)
-            set_paused(self.core.cfg.data.folders_file, path, not paused)  # the watcher polls the list
-            self.refresh()
+        folder = next((f for f in self.listed if f.path == path), None)
+        if folder is not None:
+            self.runner.start(lambda ctx: self.ws.pause_folder(path, not folder.paused), on_done=lambda _: self.refresh(),
+                              on_failed=self.on_error)
 
     def show_problems(self) -> None:
-        self.runner.start(lambda ctx: self.core.indexer.problems(), on_done=self._open_problems, on_failed=self.on_error)
+        self.runner.start(lambda ctx: self.ws.problems(), on_done=self._open_problems, on_failed=self.on_error)
 
-    def _open_problems(self, problems: list[dict]) -> None:
+    def _open_problems(self, problems: list) -> None:
         self.problems_dialog = ProblemsDialog(problems, self)
         self.problems_dialog.retry_requested.connect(self.retry)
         self.problems_dialog.show()
 
     def retry(self, paths: list[str]) -> None:
-        self.runner.start(lambda ctx: self.core.indexer.retry(paths, ctx.progress), on_done=self.on_report,
+        self.runner.start(lambda ctx: self.ws.retry(paths, ctx.progress, ctx.cancel), on_done=self.on_report,
                           on_failed=self.on_error, on_progress=self.on_progress)
 
     # -- drag and drop ----------------------------------------------------------------------------
     def dragEnterEvent(self, event) -> None:
-        if event.mimeData().hasUrls() and self.core is not None:
+        if event.mimeData().hasUrls() and self.ws is not None:
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:

@@ -16,8 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app_config import load_config  # noqa: E402
-from gui.main_window import SAMPLE_DOCS, MainWindow  # noqa: E402
+from gui.main_window import MainWindow  # noqa: E402
+from operations import SAMPLE_DOCS, Workspace  # noqa: E402
+from operations.config import load_config  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
@@ -39,11 +40,11 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     data = tempfile.mkdtemp(prefix="hearth-shots-")
     cfg = load_config(data, engine={"n_ctx": 2048, "max_answer_tokens": 64})
-    w = MainWindow(cfg, offer_sample=False)
+    w = MainWindow(Workspace(cfg, long_lived=True), offer_sample=False)
     w.resize(1280, 760)
     w.show()
     w.start()
-    wait_for(w.core_ready)
+    wait_for(w.ready)
     (Path(data) / "bad").mkdir()
     (Path(data) / "bad" / "scan.pdf").write_bytes(b"%PDF-1.4 truncated")
     w.folders.add(str(SAMPLE_DOCS))

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QSpinBox,
                                QDoubleSpinBox, QWidget)
 
-from app_config import AppConfig, load_config, save_config
-from indexer.errors import ConfigError
+from common.errors import ConfigError
+from operations import Workspace
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, cfg: AppConfig, parent: QWidget | None = None) -> None:
+    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
-        self.cfg = cfg
+        self.ws = ws
+        cfg = ws.cfg
         form = QFormLayout(self)
         form.addRow("Data folder", QLabel(str(cfg.data.root)))
         self.embed_model = QLineEdit(cfg.index.embed_model, placeholderText="bundled all-MiniLM-L6-v2")
@@ -48,15 +47,13 @@ class SettingsDialog(QDialog):
 
     def save(self) -> None:
         try:
-            index = dataclasses.replace(
-                self.cfg.index, embed_model=self.embed_model.text().strip(), max_file_mb=self.max_mb.value(),
-                ignore=[g.strip() for g in self.ignore.text().split(",") if g.strip()],
-                use_gitignore=self.gitignore.isChecked())
-            engine = dataclasses.replace(self.cfg.engine, n_ctx=self.n_ctx.value(), threads=self.threads.value(),
-                                         gpu_layers=self.gpu_layers.value(), top_k=self.top_k.value())
+            self.ws.save_settings(
+                index={"embed_model": self.embed_model.text().strip(), "max_file_mb": self.max_mb.value(),
+                       "ignore": [g.strip() for g in self.ignore.text().split(",") if g.strip()],
+                       "use_gitignore": self.gitignore.isChecked()},
+                engine={"n_ctx": self.n_ctx.value(), "threads": self.threads.value(),
+                        "gpu_layers": self.gpu_layers.value(), "top_k": self.top_k.value()})
         except ConfigError as exc:
             self.message.setText(str(exc))
             return
-        save_config(AppConfig(self.cfg.data, index, engine))
-        load_config(str(self.cfg.data.root))  # proves the file reads back
         self.accept()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QFormLayo
                                QLineEdit, QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from gui.tasks import Task, TaskRunner
+from operations import QUANTS
 
 
 class LossCurve(QWidget):
@@ -54,7 +55,7 @@ class TrainingPanel(QWidget):
     def __init__(self, runner: TaskRunner, on_error: Callable[[BaseException], None], parent: QWidget | None = None):
         super().__init__(parent)
         self.runner, self.on_error = runner, on_error
-        self.core = None
+        self.ws = None
         self.task: Task | None = None
         self.result = None
         self.dataset = QLineEdit(placeholderText="A JSONL file of chats or prompt/completion pairs, or a folder of text")
@@ -65,7 +66,7 @@ class TrainingPanel(QWidget):
         self.name = QLineEdit("my-fine-tune")
         self.epochs = QSpinBox(minimum=1, maximum=50, value=3)
         self.quant = QComboBox()
-        self.quant.addItems(["Q4_K_M", "Q5_K_M", "Q8_0", "none"])
+        self.quant.addItems([*QUANTS, "none"])
         self.rank = QSpinBox(minimum=1, maximum=256, value=16)
         self.alpha = QSpinBox(minimum=1, maximum=512, value=32)
         self.lr = QDoubleSpinBox(decimals=5, minimum=1e-5, maximum=1e-1, singleStep=1e-4, value=2e-4)
@@ -112,8 +113,8 @@ class TrainingPanel(QWidget):
         lay.addWidget(self.curve)
         lay.addWidget(self.summary)
 
-    def set_core(self, core) -> None:
-        self.core = core
+    def set_workspace(self, ws) -> None:
+        self.ws = ws
         self.start_btn.setEnabled(True)
         self.make_btn.setEnabled(True)
 
@@ -128,32 +129,21 @@ class TrainingPanel(QWidget):
         self.cancel_btn.setEnabled(busy)
 
     def make_from_files(self) -> None:
-        from training.from_files import make_dataset
+        ws = self.ws
 
-        core = self.core
-        out = core.cfg.data.runs_dir / "from-my-files.jsonl"
-        out.parent.mkdir(parents=True, exist_ok=True)
-
-        def work(ctx):
-            chunks = core.indexer.store.chunk_rows(columns=["path", "text"])
-            gen = core.engine.generator
-            return make_dataset(chunks, lambda p: gen.complete(p, 96, stop=["\n\n", "Passage:"]), out, 40,
-                                on_progress=ctx.progress, cancel=ctx.cancel)
-
-        def done(n: int) -> None:
+        def done(res) -> None:
             self._busy(False)
             self.task = None
-            self.dataset.setText(str(out))
-            self.summary.setText(f"Wrote {n} question–answer pairs from your files to {out}.")
+            self.dataset.setText(res.path)
+            self.summary.setText(f"Wrote {res.examples} question–answer pairs from your files to {res.path}.")
 
         self._busy(True)
         self.progress.setFormat("Writing questions from your files… %v/%m")
-        self.task = self.runner.start(work, on_done=done, on_failed=self._failed, on_progress=self._progress)
+        self.task = self.runner.start(lambda ctx: ws.make_dataset(on_progress=ctx.progress, cancel=ctx.cancel),
+                                      on_done=done, on_failed=self._failed, on_progress=self._progress)
 
     def start(self) -> None:
-        from engine.models import resolve_model
-        from training.finetune import fine_tune
-        from training.lora import TrainConfig
+        from operations import TrainConfig
 
         data = self.dataset.text().strip()
         if not data or not Path(data).exists():
@@ -165,13 +155,12 @@ class TrainingPanel(QWidget):
         except Exception as exc:
             self.on_error(exc)
             return
-        core, name = self.core, self.name.text().strip() or "my-fine-tune"
+        ws, name = self.ws, self.name.text().strip() or "my-fine-tune"
         quant = None if self.quant.currentText() == "none" else self.quant.currentText()
 
         def work(ctx):
-            base = resolve_model(core.engine.cfg.model, core.cfg.data)
-            return fine_tune(base, Path(data), core.cfg.data.models_dir, core.cfg.data.runs_dir, name, cfg, quant,
-                             on_report=ctx.report, on_progress=ctx.progress, cancel=ctx.cancel)
+            return ws.fine_tune(Path(data), name, cfg, quant, on_report=ctx.report, on_progress=ctx.progress,
+                                cancel=ctx.cancel)
 
         self.curve.clear()
         self.result = None

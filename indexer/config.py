@@ -1,12 +1,10 @@
-"""Typed settings of the indexer and the data-dir layout they live in."""
+"""Typed settings of the indexer (the data-dir layout is `common.paths.DataDir`)."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from indexer.errors import ConfigError
+from common.errors import ConfigError
 
 
 @dataclass
@@ -23,8 +21,13 @@ class IndexConfig:
     device: str = "auto"  # "auto" uses CUDA when present
     ignore: list[str] = field(default_factory=list)  # extra gitignore-style globs
     use_gitignore: bool = True
-    debounce_s: float = 0.5
-    write_batch_chunks: int = 512  # chunks buffered before one LanceDB commit
+    debounce_s: float = 0.5  # quiet time after the last change before the watcher indexes
+    debounce_max_wait_s: float = 5.0  # a folder that never goes quiet is still indexed this often
+    # A parsed batch is embedded and committed when any of these is reached (one LanceDB commit each).
+    write_batch_chunks: int = 512
+    write_batch_files: int = 500
+    write_batch_seconds: float = 10.0
+    optimize_every_writes: int = 20  # commits between compactions of the LanceDB tables
 
     def __post_init__(self) -> None:
         if self.chunk_tokens < 16:
@@ -35,61 +38,11 @@ class IndexConfig:
             )
         if self.max_file_mb <= 0 or self.parse_timeout_s <= 0:
             raise ConfigError("max_file_mb and parse_timeout_s must be positive.")
+        if self.debounce_s < 0 or self.debounce_max_wait_s < self.debounce_s:
+            raise ConfigError("debounce_max_wait_s must be at least debounce_s, and both non-negative.")
         if self.parse_workers < 1 or self.embed_batch_size < 1:
             raise ConfigError("parse_workers and embed_batch_size must be at least 1.")
 
     @property
     def max_file_bytes(self) -> int:
         return int(self.max_file_mb * 1024 * 1024)
-
-
-@dataclass(frozen=True)
-class DataDir:
-    """Where everything Hearth writes lives: config, index, chats, models, logs."""
-
-    root: Path
-
-    @property
-    def config_file(self) -> Path:
-        return self.root / "config.toml"
-
-    @property
-    def index_dir(self) -> Path:
-        return self.root / "index"
-
-    @property
-    def folders_file(self) -> Path:
-        return self.root / "folders.json"
-
-    @property
-    def models_dir(self) -> Path:
-        return self.root / "models"
-
-    @property
-    def chats_dir(self) -> Path:
-        return self.root / "chats"
-
-    @property
-    def runs_dir(self) -> Path:
-        return self.root / "runs"
-
-    @property
-    def log_file(self) -> Path:
-        return self.root / "logs" / "hearth.log"
-
-    def ensure(self) -> "DataDir":
-        for d in (self.root, self.index_dir, self.models_dir, self.chats_dir, self.log_file.parent):
-            d.mkdir(parents=True, exist_ok=True)
-        return self
-
-
-def resolve_data_dir(flag: str | os.PathLike | None = None) -> DataDir:
-    """`--data-dir` wins, then `HEARTH_HOME`, then the platform's user data dir."""
-    if flag:
-        return DataDir(Path(flag).expanduser().resolve())
-    env = os.environ.get("HEARTH_HOME")
-    if env:
-        return DataDir(Path(env).expanduser().resolve())
-    import platformdirs
-
-    return DataDir(Path(platformdirs.user_data_dir("Hearth", appauthor=False)))

@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
-from indexer.errors import ModelNotFound
+from common.errors import ModelNotFound
+from common.offline import offline_mode
 
 log = logging.getLogger(__name__)
-
-
-def offline_mode() -> None:
-    """Hugging Face libraries must never reach for the network: Hearth ships its models."""
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    os.environ["TRANSFORMERS_OFFLINE"] = "1"
-    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
 def bundled_embedder_dir() -> Path:

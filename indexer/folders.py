@@ -1,13 +1,18 @@
-"""The list of watched folders, kept in the data dir as JSON and written atomically."""
+"""The list of watched folders, kept in the data dir as a versioned JSON file written atomically."""
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from indexer.errors import ConfigError
+from common.errors import ConfigError, FormatError
+from common.formats import Format, Migration
+
+FOLDERS_FORMAT = Format("hearth.folders", (
+    # Before formats were versioned the file was a bare list of {"path", "paused"}.
+    Migration("0001_folders_under_a_key", lambda old: {"folders": old}),
+))
 
 
 @dataclass
@@ -17,19 +22,15 @@ class Folder:
 
 
 def load_folders(file: Path) -> list[Folder]:
-    if not file.exists():
-        return []
     try:
-        return [Folder(**f) for f in json.loads(file.read_text(encoding="utf-8"))]
-    except (ValueError, TypeError) as exc:
-        raise ConfigError(f"{file} is damaged ({exc}); fix or delete it and add your folders again.")
+        data = FOLDERS_FORMAT.load(file, {"folders": []})
+        return [Folder(**f) for f in data["folders"]]
+    except (TypeError, KeyError) as exc:
+        raise FormatError(f"{file} is damaged ({exc}); fix or delete it and add your folders again.") from None
 
 
 def save_folders(file: Path, folders: list[Folder]) -> None:
-    file.parent.mkdir(parents=True, exist_ok=True)
-    tmp = file.with_suffix(".tmp")
-    tmp.write_text(json.dumps([asdict(f) for f in folders], indent=2), encoding="utf-8")
-    os.replace(tmp, file)
+    FOLDERS_FORMAT.save(file, {"folders": [asdict(f) for f in folders]})
 
 
 def normalize(path: str | os.PathLike) -> str:

@@ -13,11 +13,13 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable
 
-from indexer.config import DataDir, IndexConfig
+from common.paths import DataDir
+from indexer.config import IndexConfig
 from indexer.embedding import Embedder, embedder_dir, tokenizer_file
-from indexer.errors import Cancelled
+from common.errors import Cancelled
+from common.progress import CancelFlag, ProgressFn, no_progress
 from indexer.folders import Folder, load_folders, normalize, owner
 from indexer.ignore import IgnoreRules
 from indexer.parse_worker import ParseJob, ParsePool, ParseResult, hash_file
@@ -25,13 +27,6 @@ from indexer.scanning import FileStat, ScanProblem, scan, stat_file
 from indexer.store import FileRecord, Store, chunk_id
 
 log = logging.getLogger(__name__)
-
-ProgressFn = Callable[[int, int, str], None]
-
-
-def _no_progress(done: int, total: int, message: str) -> None:
-    pass
-
 
 @dataclass
 class IndexReport:
@@ -96,7 +91,8 @@ class Indexer:
         self.model_dir = embedder.model_dir if embedder else embedder_dir(cfg.embed_model)
         self._embedder = embedder
         dim = embedder.dim if embedder else embedding_dim(self.model_dir)
-        self.store = Store(data.index_dir, dim, f"{self.model_dir.parent.name}/{self.model_dir.name}:{dim}")
+        self.store = Store(data.index_dir, dim, f"{self.model_dir.parent.name}/{self.model_dir.name}:{dim}",
+                           cfg.optimize_every_writes)
         self.store.repair()
         self._pool: ParsePool | None = None
         self._embed_lock = threading.Lock()
@@ -130,7 +126,7 @@ class Indexer:
         return IgnoreRules(Path(root), tuple(self.cfg.ignore), self.cfg.use_gitignore)
 
     # -- whole folders -----------------------------------------------------------------------------
-    def index_folders(self, roots: Iterable[str | os.PathLike], on_progress: ProgressFn = _no_progress,
+    def index_folders(self, roots: Iterable[str | os.PathLike], on_progress: ProgressFn = no_progress,
                       cancel: threading.Event | None = None) -> IndexReport:
         """Bring these folders (or single files) fully up to date. A missing folder keeps its index."""
         t0 = time.perf_counter()
@@ -161,7 +157,7 @@ class Indexer:
         return report
 
     # -- a few changed paths (watcher) -------------------------------------------------------------
-    def sync_paths(self, paths: Iterable[str], on_progress: ProgressFn = _no_progress,
+    def sync_paths(self, paths: Iterable[str], on_progress: ProgressFn = no_progress,
                    cancel: threading.Event | None = None) -> IndexReport:
         """Re-check just these paths (files or folders, existing or gone) against the index."""
         t0 = time.perf_counter()
@@ -221,12 +217,13 @@ class Indexer:
         return sorted(({"path": r.path, "status": r.status, "reason": r.error}
                        for r in self.store.file_records().values() if r.status != "ok"), key=lambda p: p["path"])
 
-    def retry(self, paths: Iterable[str], on_progress: ProgressFn = _no_progress) -> IndexReport:
+    def retry(self, paths: Iterable[str], on_progress: ProgressFn = no_progress,
+              cancel: CancelFlag | None = None) -> IndexReport:
         """Try failed files again even though they did not change."""
         with self.write_lock:
             paths = list(paths)
             self.store.remove(paths)
-            return self.sync_paths(paths, on_progress)
+            return self.sync_paths(paths, on_progress, cancel)
 
     def remove_folder(self, root: str) -> int:
         """Forget everything indexed under a folder."""
@@ -290,8 +287,8 @@ class Indexer:
                         {"path": job.path, "reason": res.reason})
                     batch.rows.append(_row(stat, res.status, res.reason, file_hash=res.file_hash,
                                            size=res.size or stat.size, mtime_ns=res.mtime_ns or stat.mtime_ns))
-                if (batch.n_chunks >= self.cfg.write_batch_chunks or len(batch.rows) + len(batch.files) >= 500
-                        or time.monotonic() - batch.started > 10):
+                if (batch.n_chunks >= self.cfg.write_batch_chunks or len(batch.rows) + len(batch.files) >= self.cfg.write_batch_files
+                        or time.monotonic() - batch.started > self.cfg.write_batch_seconds):
                     on_progress(done, total, f"embedding {batch.n_chunks} chunks")
                     self._flush(batch, report)
                     batch = _Batch()

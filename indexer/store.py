@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 import warnings
 from dataclasses import dataclass
@@ -20,7 +19,8 @@ from typing import Iterable, Sequence
 import numpy as np
 import pyarrow as pa
 
-from indexer.errors import ConfigError
+from common import atomic
+from common.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +78,19 @@ class FileRecord:
     indexed_at: float = 0.0
 
 
+def filter_clause(folder: str | None = None, file_types: Sequence[str] | None = None,
+                  since_ns: int | None = None) -> str | None:
+    """The WHERE clause that restricts chunks to a folder, some file types, or files modified since a time."""
+    parts = []
+    if folder:
+        parts.append(f"folder = {sql_str(folder)}")
+    if file_types:
+        parts.append(f"file_type IN ({', '.join(sql_str(t) for t in file_types)})")
+    if since_ns is not None:
+        parts.append(f"mtime_ns >= {int(since_ns)}")
+    return " AND ".join(parts) or None
+
+
 def sql_str(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
@@ -94,13 +107,14 @@ def _batches(values: Sequence[str], size: int = _IN_BATCH) -> Iterable[Sequence[
 class Store:
     """All reads and writes of the index go through here. Writes come from one thread at a time."""
 
-    def __init__(self, index_dir: Path, dim: int, model_id: str) -> None:
+    def __init__(self, index_dir: Path, dim: int, model_id: str, optimize_every: int = 20) -> None:
         import lancedb
 
         self.index_dir = Path(index_dir)
         self.index_dir.mkdir(parents=True, exist_ok=True)
         self.dim = dim
         self.model_id = model_id
+        self.optimize_every = optimize_every  # commits between compactions
         self._check_meta()
         # Readers in other threads or processes see new versions at once.
         self.db = lancedb.connect(str(self.index_dir / "lance"), read_consistency_interval=timedelta(0))
@@ -128,9 +142,7 @@ class Store:
                     "rebuild it with `index --rebuild` or switch the embedding model back."
                 )
             return
-        tmp = meta_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(meta))
-        os.replace(tmp, meta_path)
+        atomic.write_json(meta_path, meta)
 
     @staticmethod
     def destroy(index_dir: Path) -> None:
@@ -157,6 +169,63 @@ class Store:
 
     def chunk_count(self) -> int:
         return self.chunks.count_rows()
+
+    @property
+    def version(self) -> int:
+        """The chunks table's version; it changes with every write (caches compare it)."""
+        return self.chunks.version
+
+    def all_vectors(self) -> tuple[list[tuple[str, int]], np.ndarray]:
+        """Every chunk's (path, chunk_no) and its vector, as one float32 matrix."""
+        tbl = self.chunks.search().select(["path", "chunk_no", "vector"]).limit(None).to_arrow()
+        flat = tbl.column("vector").combine_chunks().flatten().to_numpy()
+        matrix = np.ascontiguousarray(flat, dtype=np.float32).reshape(tbl.num_rows, self.dim)
+        return list(zip(tbl.column("path").to_pylist(), tbl.column("chunk_no").to_pylist())), matrix
+
+    def chunks_near(self, path: str, chunk_no: int, n: int, columns: list[str]) -> list[dict]:
+        """A file's chunks numbered within `n` of `chunk_no` (a hit's neighbours)."""
+        return self.chunk_rows(f"path = {sql_str(path)} AND chunk_no >= {chunk_no - n} AND chunk_no <= {chunk_no + n}",
+                               columns)
+
+    def chunks_at(self, keys: Sequence[tuple[str, int]], columns: list[str]) -> list[dict]:
+        """The chunks with these (path, chunk_no) keys."""
+        rows: list[dict] = []
+        keys = list(keys)
+        for i in range(0, len(keys), _IN_BATCH):
+            clause = " OR ".join(f"(path = {sql_str(p)} AND chunk_no = {int(c)})" for p, c in keys[i : i + _IN_BATCH])
+            rows += self.chunk_rows(clause, columns)
+        return rows
+
+    def chunks_of(self, paths: Sequence[str], columns: list[str]) -> list[dict]:
+        """Every chunk of these files."""
+        rows: list[dict] = []
+        for group in _batches(sorted(set(paths))):
+            rows += self.chunk_rows(_in_list("path", group), columns)
+        return rows
+
+    def nearest(self, query_vector: np.ndarray, k: int, columns: list[str], where: str | None = None) -> list[dict]:
+        """The k chunks nearest to a normalised vector; each row carries `_distance` (squared L2)."""
+        q = self.chunks.search(np.asarray(query_vector, dtype=np.float32), vector_column_name="vector")
+        q = q.select(columns + ["_distance"])
+        if where:
+            q = q.where(where, prefilter=True)
+        return q.limit(k).to_list()
+
+    def fulltext(self, query: str, k: int, columns: list[str], where: str | None = None) -> list[dict]:
+        """The k chunks best matching `query` by BM25; each row carries `_score`. A query of only stop
+        words or symbols matches nothing."""
+        if not self.chunks.count_rows():
+            return []
+        self.ensure_indexes()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            q = self.chunks.search(query, query_type="fts").select(columns + ["_score"])
+            if where:
+                q = q.where(where, prefilter=True)
+            try:
+                return q.limit(k).to_list()
+            except (ValueError, RuntimeError):
+                return []
 
     def chunk_rows(self, where: str | None = None, columns: list[str] | None = None) -> list[dict]:
         q = self.chunks.search()
@@ -250,7 +319,7 @@ class Store:
 
     def optimize(self, force: bool = False) -> None:
         """Compact small fragments, fold new rows into the indexes, drop old versions. Cheap to skip."""
-        if not force and self._writes_since_optimize < 20:
+        if not force and self._writes_since_optimize < self.optimize_every:
             return
         t0 = time.perf_counter()
         self.ensure_indexes()

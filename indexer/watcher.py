@@ -16,8 +16,9 @@ from typing import Callable
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from indexer.errors import Cancelled
-from indexer.pipeline import Indexer, IndexReport, ProgressFn, _no_progress
+from common.errors import Cancelled
+from common.progress import ProgressFn, no_progress
+from indexer.pipeline import Indexer, IndexReport
 
 log = logging.getLogger(__name__)
 
@@ -87,9 +88,9 @@ class FolderWatcher:
     """Runs the watchers and one worker thread that applies debounced batches to the index."""
 
     def __init__(self, indexer: Indexer, on_report: Callable[[IndexReport], None] | None = None,
-                 on_progress: ProgressFn = _no_progress, poll_s: float = 2.0) -> None:
+                 on_progress: ProgressFn = no_progress, poll_s: float = 2.0) -> None:
         self.indexer = indexer
-        self.debouncer = Debouncer(indexer.cfg.debounce_s)
+        self.debouncer = Debouncer(indexer.cfg.debounce_s, indexer.cfg.debounce_max_wait_s)
         self.on_report = on_report or (lambda r: None)
         self.on_progress = on_progress
         self.poll_s = poll_s

@@ -13,7 +13,8 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from indexer.config import IndexConfig, resolve_data_dir  # noqa: E402
+from common.paths import resolve_data_dir
+from indexer.config import IndexConfig# noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -75,3 +76,41 @@ def search_paths(ix, query: str, k: int = 5) -> list[str]:
     from engine.retrieval import vector_search
 
     return [h.path for h in vector_search(ix.store, ix.embedder.embed_query(query), k)]
+
+
+# -- the fast tier: fakes instead of real models -------------------------------------------------------
+@pytest.fixture
+def fake_embedder():
+    from tests.fakes import WordEmbedder
+
+    return WordEmbedder()
+
+
+@pytest.fixture
+def fake_generator():
+    from tests.fakes import ScriptedGenerator
+
+    return ScriptedGenerator()
+
+
+@pytest.fixture
+def workspace(tmp_path, fake_embedder, fake_generator):
+    """A Workspace on a temp data dir with the fake embedder and scripted generator; closed afterwards."""
+    from operations import Workspace
+
+    ws = Workspace.open(tmp_path / "data", embedder=fake_embedder, generator=fake_generator)
+    yield ws
+    ws.close()
+
+
+# Fixtures that load a real model: a test using any of them belongs to the end-to-end tier.
+REAL_MODEL_FIXTURES = {"embedder", "make_indexer", "generator", "sample_engine", "chat_model", "window", "tokenizer",
+                       "vocab_gguf"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test that loads a real model (by its fixtures, or its module's `pytestmark`) as e2e, so that
+    `-m "not e2e"` is the fast tier."""
+    for item in items:
+        if REAL_MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.e2e)

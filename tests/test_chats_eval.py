@@ -8,7 +8,7 @@ import pytest
 from engine.chats import ChatStore
 from engine.evaluation import EvalQuery, calibrate_threshold, load_queries, score
 from engine.retrieval import Filters, Hit
-from indexer.errors import HearthError
+from common.errors import HearthError
 
 
 def test_chat_store_roundtrip(tmp_path):

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from indexer.config import resolve_data_dir
+from common.paths import resolve_data_dir
 from tests.conftest import write
 
 ROOT = Path(__file__).resolve().parent.parent

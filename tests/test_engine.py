@@ -18,7 +18,7 @@ SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "docs"
 def generator(tmp_path_factory):
     from engine.generation import Generator
     from engine.models import bundled_model_path
-    from indexer.config import resolve_data_dir
+    from common.paths import resolve_data_dir
 
     data = resolve_data_dir(tmp_path_factory.mktemp("models")).ensure()
     return Generator(bundled_model_path(data), EngineConfig(n_ctx=2048, max_answer_tokens=48))

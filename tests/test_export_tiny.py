@@ -14,7 +14,7 @@ from training.lora import TrainConfig, train
 @pytest.fixture(scope="module")
 def vocab_gguf(tmp_path_factory):
     from engine.models import bundled_model_path
-    from indexer.config import resolve_data_dir
+    from common.paths import resolve_data_dir
 
     return bundled_model_path(resolve_data_dir(tmp_path_factory.mktemp("vocab")).ensure())
 

@@ -20,7 +20,7 @@ FACTS = [
 @pytest.mark.e2e
 def test_fine_tune_export_and_verify(tmp_path):
     from engine.models import bundled_model_path
-    from indexer.config import resolve_data_dir
+    from common.paths import resolve_data_dir
     data = resolve_data_dir(tmp_path / "data").ensure()
     base = bundled_model_path(data)
     size_before = base.stat().st_size
@@ -64,8 +64,8 @@ def test_cancelled_export_leaves_no_file(tmp_path):
     import numpy as np
 
     from engine.models import bundled_model_path
-    from indexer.config import resolve_data_dir
-    from indexer.errors import Cancelled
+    from common.paths import resolve_data_dir
+    from common.errors import Cancelled
     from training.export_gguf import ExportError, export_merged
 
     base = bundled_model_path(resolve_data_dir(tmp_path / "data").ensure())

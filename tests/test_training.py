@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from indexer.errors import Cancelled
+from common.errors import Cancelled
 from training.data import DataError, Example, load_examples, split, tokenize
 from training.lora import TrainConfig, mean_answer_logprob, train
 

@@ -12,7 +12,7 @@ from typing import Callable
 
 import numpy as np
 
-from training.export_gguf import permute_rows
+from training.gguf_layout import permute_rows
 
 
 def copy_tokenizer(writer, vocab_gguf: Path) -> None:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from indexer.errors import HearthError
-from indexer.jsonl import parse_jsonl
+from common.errors import HearthError
+from common.jsonl import parse_jsonl
 
 # Gemma's turn format, for Gemma files without tokenizer.chat_template (the bundled base model).
 GEMMA_TURN = "<start_of_turn>{role}\n{content}<end_of_turn>\n"

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import re
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,20 +17,16 @@ from typing import Any, Callable
 
 import numpy as np
 
-from indexer.errors import Cancelled, HearthError
+from common import atomic
+from common.errors import Cancelled
+from training.gguf_layout import ExportError, Heads, lora_layers, uses_dora
 
 SUPPORTED_ARCHS = ("gemma3", "llama", "qwen2", "qwen3")
-HF_TO_GGUF = {"q_proj": "attn_q", "k_proj": "attn_k", "v_proj": "attn_v", "o_proj": "attn_output",
-              "gate_proj": "ffn_gate", "up_proj": "ffn_up", "down_proj": "ffn_down"}
 GEMMA_CHAT_TEMPLATE = (
     "{{ bos_token }}{% for m in messages %}{% if m['role'] == 'assistant' %}{% set role = 'model' %}"
     "{% else %}{% set role = 'user' %}{% endif %}<start_of_turn>{{ role }}\n{{ m['content'] | trim }}<end_of_turn>\n"
     "{% endfor %}{% if add_generation_prompt %}<start_of_turn>model\n{% endif %}"
 )
-
-
-class ExportError(HearthError):
-    pass
 
 
 def file_sha256(path: Path) -> str:
@@ -43,36 +37,21 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def gguf_name(module_name: str) -> str | None:
-    """`...layers.3.self_attn.q_proj` → `blk.3.attn_q.weight`."""
-    m = re.search(r"layers\.(\d+)\.(?:self_attn|mlp)\.(\w+_proj)$", module_name)
-    if not m or m.group(2) not in HF_TO_GGUF:
-        return None
-    return f"blk.{m.group(1)}.{HF_TO_GGUF[m.group(2)]}.weight"
-
-
 def lora_deltas(peft_model: Any) -> dict[str, np.ndarray]:
     """The merged change of every LoRA layer, as float32 arrays in (out, in) layout keyed by GGUF tensor name."""
-    from peft.tuners.lora import LoraLayer
-
     deltas = {}
-    for name, module in peft_model.named_modules():
-        if isinstance(module, LoraLayer) and "default" in getattr(module, "lora_A", {}):
-            if getattr(module, "use_dora", {}).get("default"):
-                raise ExportError("DoRA adapters cannot be merged into a GGUF yet; train with method=lora.")
-            target = gguf_name(name)
-            if target is None:
-                raise ExportError(f"Cannot place the LoRA layer {name} in a GGUF file.")
-            deltas[target] = module.get_delta_weight("default").detach().float().cpu().numpy()
-    if not deltas:
-        raise ExportError("The model has no LoRA layers to export.")
+    for target, module in lora_layers(peft_model):
+        if uses_dora(module):
+            raise ExportError("DoRA adapters cannot be merged into a GGUF yet; train with method=lora.")
+        deltas[target] = module.get_delta_weight("default").detach().float().cpu().numpy()
     return deltas
 
 
-def permute_rows(w: np.ndarray, n_head: int) -> np.ndarray:
-    """llama.cpp's converter reorders Q/K rows of llama-family models for its RoPE layout; do the same."""
-    out, inp = w.shape
-    return w.reshape(n_head, 2, out // n_head // 2, inp).swapaxes(1, 2).reshape(out, inp)
+def read_heads(reader: Any) -> Heads:
+    """The architecture and head counts of a GGUF file (for the Q/K row order)."""
+    arch = _field(reader, "general.architecture")
+    n_head = _field(reader, f"{arch}.attention.head_count")
+    return Heads(arch, n_head, _field(reader, f"{arch}.attention.head_count_kv", n_head))
 
 
 def _field(reader, key: str, default: Any = None) -> Any:
@@ -91,18 +70,12 @@ def atomic_gguf(out: Path, arch: str):
     """A GGUFWriter on `out`.partial that becomes `out` when the block succeeds and is removed when it fails."""
     import gguf
 
-    out = Path(out)
-    tmp = out.with_name(out.name + ".partial")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    writer = gguf.GGUFWriter(str(tmp), arch)
-    try:
-        yield writer
-        writer.close()
-        os.replace(tmp, out)
-    except BaseException:
-        writer.close()
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic.atomic_path(Path(out)) as tmp:
+        writer = gguf.GGUFWriter(str(tmp), arch)
+        try:
+            yield writer
+        finally:
+            writer.close()
 
 
 def export_merged(base: Path, deltas: dict[str, np.ndarray], out: Path, metadata: dict[str, Any] | None = None,
@@ -124,8 +97,7 @@ def export_merged(base: Path, deltas: dict[str, np.ndarray], out: Path, metadata
     missing = sorted(set(deltas) - names)
     if missing:
         raise ExportError(f"The base model has no tensor {missing[0]}: the adapter was trained on another model.")
-    n_head = _field(reader, f"{arch}.attention.head_count")
-    n_head_kv = _field(reader, f"{arch}.attention.head_count_kv", n_head)
+    heads = read_heads(reader)
 
     replaced: dict[str, tuple[np.ndarray, Any]] = {}
     total = len(deltas)
@@ -133,12 +105,7 @@ def export_merged(base: Path, deltas: dict[str, np.ndarray], out: Path, metadata
         if cancel is not None and cancel.is_set():
             raise Cancelled("Export cancelled; nothing was written under the final name.")
         w = dequantize(t.data, t.tensor_type).astype(np.float32).reshape(deltas[t.name].shape)
-        d = deltas[t.name]
-        if arch == "llama" and ".attn_q." in t.name:
-            d = permute_rows(d, n_head)
-        elif arch == "llama" and ".attn_k." in t.name:
-            d = permute_rows(d, n_head_kv)
-        w = w + d
+        w = w + heads.rows_in_gguf_order(t.name, deltas[t.name])
         qtype = t.tensor_type if _requantizable(t.tensor_type) else Q.F16
         data = w if qtype == Q.F32 else (w.astype(np.float16) if qtype == Q.F16 else quantize(w, qtype))
         replaced[t.name] = (data, qtype)
@@ -187,10 +154,8 @@ def requantize(src: Path, out: Path, kind: str = "Q4_K_M") -> Path:
     params = llama_cpp.llama_model_quantize_default_params()
     params.ftype = ftypes[kind]
     params.allow_requantize = True
-    tmp = Path(out).with_name(Path(out).name + ".partial")
-    rc = llama_cpp.llama_model_quantize(str(src).encode(), str(tmp).encode(), params)
-    if rc != 0 or not tmp.exists():
-        tmp.unlink(missing_ok=True)
-        raise ExportError(f"llama.cpp could not quantize {src.name} to {kind} (code {rc}).")
-    os.replace(tmp, out)
+    with atomic.atomic_path(Path(out)) as tmp:
+        rc = llama_cpp.llama_model_quantize(str(src).encode(), str(tmp).encode(), params)
+        if rc != 0 or not tmp.exists():
+            raise ExportError(f"llama.cpp could not quantize {Path(src).name} to {kind} (code {rc}).")
     return Path(out)

@@ -1,30 +1,38 @@
-"""The whole fine-tune, stage by stage: load the GGUF base → data → LoRA → merged export (+ requantize)
-→ adapter export → verification → registration in the data dir's models folder with its provenance."""
+"""A fine-tune as separate stages that `fine_tune` and `export_run` compose:
+
+train → merge (patch the base GGUF) → adapter (llama.cpp LoRA file) → quantize (llama.cpp) → verify
+(logit agreement and the share of the held-out gain each export keeps) → register (models folder, with the
+provenance written once). A run's folder keeps the adapter and `run.json`, so it can be exported again later.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
-import os
-import shutil
 import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
-from training.data import load_examples, split, tokenize
+from common import atomic
+from common.progress import ProgressFn, no_progress
+from training.data import Tokenized, load_examples, split, tokenize
 from training.lora import TrainConfig, TrainReport, mean_answer_logprob, train
 
 log = logging.getLogger(__name__)
+
+MIN_CORRELATION = 0.99  # llama.cpp's logits of an export against the trained torch model, below which it is refused
+VERIFY_PROMPTS = 4  # held-out prompts whose next-token logits are compared
+RUN_RECORD = "run.json"
 
 
 @dataclass
 class ExportCheck:
     path: str
     kind: str  # merged | Q4_K_M | ... | adapter
-    logprob: float
-    gain_kept: float
+    logprob: float  # mean held-out answer log-prob per token in llama.cpp (NaN when not measured)
+    gain_kept: float  # share of the trained model's gain over the base that this export keeps
     correlation: float | None = None
     top1: float | None = None
 
@@ -43,9 +51,20 @@ class FineTuneResult:
         return asdict(self)
 
 
+@dataclass
+class Trained:
+    """A trained (or reloaded) adapter on its base, with the held-out data the checks measure on."""
+
+    model: Any  # the peft model
+    tokenizer: Any
+    held: list[Tokenized]
+    trained_logprob: float
+    provenance: dict
+
+
 def load_base(gguf_path: Path):
     """De-quantize the GGUF into transformers (offline); returns (model, tokenizer)."""
-    from indexer.embedding import offline_mode
+    from common.offline import offline_mode
 
     offline_mode()
     import torch
@@ -61,107 +80,183 @@ def load_base(gguf_path: Path):
     return model, tok
 
 
-def register_file(src: Path, target: Path) -> Path:
-    """Put an export into the models folder under its final name atomically (a hard link when possible)."""
-    tmp = target.with_name(target.name + ".partial")
-    tmp.unlink(missing_ok=True)
-    try:
-        os.link(src, tmp)
-    except OSError:  # another file system
-        shutil.copyfile(src, tmp)
-    os.replace(tmp, target)
-    return target
+def make_provenance(base: Path, data_path: Path, cfg: TrainConfig) -> dict:
+    """What a fine-tune was made from; written into the GGUF's metadata and beside the registered model."""
+    from training.export_gguf import file_sha256
+
+    data_path = Path(data_path)
+    return {"hearth.base_sha256": file_sha256(base), "hearth.base_file": Path(base).name,
+            "hearth.data_sha256": file_sha256(data_path) if data_path.is_file() else "folder",
+            "hearth.data_path": str(data_path.absolute()), "hearth.method": cfg.method,
+            "hearth.hyperparameters": json.dumps(asdict(cfg))}
 
 
-def fine_tune(base: Path, data_path: Path, models_dir: Path, runs_dir: Path, name: str, cfg: TrainConfig,
-              quant: str | None = "Q4_K_M", on_report: Callable[[TrainReport], None] | None = None,
-              on_progress: Callable[[int, int, str], None] | None = None,
-              cancel: threading.Event | None = None, min_correlation: float = 0.99) -> FineTuneResult:
-    from training.adapter_gguf import export_adapter
-    from training.export_gguf import ExportError, export_merged, file_sha256, lora_deltas, requantize
-    from training.verify import answer_logprob_llama, gain_kept, logit_agreement
-
-    t0 = time.perf_counter()
-    progress = on_progress or (lambda d, t, m: None)
-    run_dir = Path(runs_dir) / name
-    run_dir.mkdir(parents=True, exist_ok=True)
-    progress(0, 6, "loading the base model")
-    model, tok = load_base(base)
+def _held_out(data_path: Path, cfg: TrainConfig, tok: Any) -> tuple[list[Tokenized], list[Tokenized]]:
     template = tok.chat_template if getattr(tok, "chat_template", None) else None
-    examples = load_examples(Path(data_path), template, tok)
-    train_ex, held_ex = split(examples, cfg.held_out, cfg.seed)
+    train_ex, held_ex = split(load_examples(Path(data_path), template, tok), cfg.held_out, cfg.seed)
     train_data = [tokenize(e, tok, cfg.max_len) for e in train_ex]
-    held = [tokenize(e, tok, cfg.max_len) for e in (held_ex or train_ex[:4])]
-    progress(1, 6, "training")
+    return train_data, [tokenize(e, tok, cfg.max_len) for e in (held_ex or train_ex[:4])]
+
+
+# -- stages ---------------------------------------------------------------------------------------
+def train_stage(base: Path, data_path: Path, run_dir: Path, cfg: TrainConfig,
+                on_report: Callable[[TrainReport], None] | None = None,
+                cancel: threading.Event | None = None) -> Trained:
+    """LoRA on the de-quantized base; the run folder gets the adapter and the record `export_run` reads."""
+    model, tok = load_base(base)
+    train_data, held = _held_out(data_path, cfg, tok)
     result = train(model, train_data, cfg, run_dir, tok.pad_token_id, on_report, cancel)
-    peft_model = result.model
-    trained_lp = mean_answer_logprob(peft_model, held, tok.pad_token_id)
-
-    progress(2, 6, "exporting the merged model")
-    provenance = {"hearth.base_sha256": file_sha256(base), "hearth.data_sha256": file_sha256(Path(data_path))
-                  if Path(data_path).is_file() else "folder", "hearth.method": cfg.method,
-                  "hearth.hyperparameters": json.dumps(asdict(cfg)), "hearth.base_file": Path(base).name}
-    merged = export_merged(base, lora_deltas(peft_model), run_dir / f"{name}-merged.gguf", provenance,
-                           cancel=cancel)
-    progress(3, 6, "exporting the adapter")
-    adapter = export_adapter(peft_model, base, run_dir / f"{name}-lora.gguf", cfg.alpha)
-
-    progress(4, 6, "verifying")
-    merged_torch = peft_model.merge_and_unload()
-    prompts = [t.input_ids[: max(2, next((i for i, lab in enumerate(t.labels) if lab != -100), len(t.labels)))]
-               for t in held[:4]]
-    base_llama = answer_logprob_llama(base, held)
-    checks = []
-    agree = logit_agreement(merged_torch, merged, prompts)
-    if agree.correlation < min_correlation:
-        raise ExportError(f"The merged export disagrees with the trained model (logit correlation "
-                          f"{agree.correlation:.4f} < {min_correlation}); it was not registered.")
-    lp = answer_logprob_llama(merged, held)
-    checks.append(ExportCheck(str(merged), "merged", lp, gain_kept(base_llama, trained_lp, lp), agree.correlation, agree.top1))
-    final = merged
-    if quant:
-        progress(5, 6, f"quantizing to {quant}")
-        q = requantize(merged, run_dir / f"{name}-{quant}.gguf", quant)
-        lp = answer_logprob_llama(q, held)
-        checks.append(ExportCheck(str(q), quant, lp, gain_kept(base_llama, trained_lp, lp)))
-        final = q
-    lp = answer_logprob_llama(base, held, lora_path=adapter)
-    checks.append(ExportCheck(str(adapter), "adapter", lp, gain_kept(base_llama, trained_lp, lp)))
-
-    models_dir = Path(models_dir)
-    models_dir.mkdir(parents=True, exist_ok=True)
-    registered = register_file(final, models_dir / f"{name}.gguf")
-    res = FineTuneResult(str(run_dir), str(registered), str(adapter), base_llama, trained_lp, checks,
-                         time.perf_counter() - t0)
-    (models_dir / f"{name}.json").write_text(json.dumps({**res.to_json(), **provenance}, indent=2))
-    progress(6, 6, "done")
-    return res
+    prov = make_provenance(base, data_path, cfg)
+    atomic.write_json(Path(run_dir) / RUN_RECORD, prov)
+    return Trained(result.model, tok, held, mean_answer_logprob(result.model, held, tok.pad_token_id), prov)
 
 
-def export_run(base: Path, run_dir: Path, models_dir: Path, name: str, quant: str | None,
-               min_correlation: float = 0.99) -> list[ExportCheck]:
-    """Export a finished run again (another quantization) from its saved adapter, without training."""
+def load_trained(base: Path, run_dir: Path) -> Trained:
+    """A finished run's adapter on its base again, with its held-out data when the dataset is still there."""
     from peft import PeftModel
 
-    from training.export_gguf import ExportError, export_merged, file_sha256, lora_deltas, requantize
-    from training.verify import logit_agreement
+    from training.gguf_layout import ExportError
 
     run_dir = Path(run_dir)
     if not (run_dir / "adapter" / "adapter_config.json").exists():
         raise ExportError(f"No finished training run in {run_dir} (train it first).")
     model, tok = load_base(base)
     peft_model = PeftModel.from_pretrained(model, str(run_dir / "adapter"))
-    cfg = json.loads((run_dir / "train_config.json").read_text())
-    provenance = {"hearth.base_sha256": file_sha256(base), "hearth.method": cfg.get("method", "lora"),
-                  "hearth.hyperparameters": json.dumps(cfg), "hearth.base_file": Path(base).name}
-    merged = export_merged(base, lora_deltas(peft_model), run_dir / f"{name}-merged.gguf", provenance)
-    prompts = [tok(p, add_special_tokens=True)["input_ids"] for p in ("The weather today is", "Question: what is")]
-    agree = logit_agreement(peft_model.merge_and_unload(), merged, prompts)
-    if agree.correlation < min_correlation:
-        raise ExportError(f"The export disagrees with the trained model (logit correlation {agree.correlation:.4f}).")
-    final = requantize(merged, run_dir / f"{name}-{quant}.gguf", quant) if quant else merged
-    target = register_file(final, Path(models_dir) / f"{name}-{quant or 'merged'}.gguf")
-    (target.with_suffix(".json")).write_text(json.dumps({**provenance, "correlation": agree.correlation,
-                                                         "top1": agree.top1, "quant": quant}, indent=2))
-    return [ExportCheck(str(target), quant or "merged", float("nan"), float("nan"), agree.correlation, agree.top1)]
+    cfg_values = json.loads((run_dir / "train_config.json").read_text())
+    cfg = TrainConfig(**{k: v for k, v in cfg_values.items() if k in TrainConfig.__dataclass_fields__})
+    record = json.loads((run_dir / RUN_RECORD).read_text()) if (run_dir / RUN_RECORD).exists() else {}
+    data_path = Path(record.get("hearth.data_path", ""))
+    if record and data_path.exists():
+        _, held = _held_out(data_path, cfg, tok)
+        trained_lp = mean_answer_logprob(peft_model, held, tok.pad_token_id)
+    else:  # the run predates run.json or its data moved: logits are still compared, gains are not
+        held, trained_lp = [], float("nan")
+    prov = make_provenance(base, data_path, cfg) if record and data_path.exists() else \
+        {**record, "hearth.base_sha256": record.get("hearth.base_sha256", ""), "hearth.base_file": Path(base).name,
+         "hearth.method": cfg.method, "hearth.hyperparameters": json.dumps(asdict(cfg))}
+    return Trained(peft_model, tok, held, trained_lp, prov)
 
+
+def merge_stage(trained: Trained, base: Path, out: Path, cancel: threading.Event | None = None) -> Path:
+    from training.export_gguf import export_merged, lora_deltas
+
+    return export_merged(base, lora_deltas(trained.model), out, trained.provenance, cancel=cancel)
+
+
+def adapter_stage(trained: Trained, base: Path, out: Path) -> Path:
+    from training.adapter_gguf import export_adapter
+
+    return export_adapter(trained.model, base, out, trained.model.peft_config["default"].lora_alpha)
+
+
+def quantize_stage(merged: Path, out: Path, quant: str) -> Path:
+    from training.export_gguf import requantize
+
+    return requantize(merged, out, quant)
+
+
+class Verifier:
+    """Measures exports against the base and the trained model on the same held-out answers, in llama.cpp."""
+
+    def __init__(self, trained: Trained, base: Path) -> None:
+        from training.verify import answer_logprob_llama
+
+        self.trained, self.base = trained, base
+        self.base_logprob = answer_logprob_llama(base, trained.held) if trained.held else float("nan")
+        self._merged_torch = None
+
+    def prompts(self) -> list[list[int]]:
+        """Prompts up to the start of each held-out answer (fixed ones when there is no held-out data)."""
+        if self.trained.held:
+            return [t.input_ids[: max(2, next((i for i, lab in enumerate(t.labels) if lab != -100), len(t.labels)))]
+                    for t in self.trained.held[:VERIFY_PROMPTS]]
+        tok = self.trained.tokenizer
+        return [tok(p, add_special_tokens=True)["input_ids"] for p in ("The weather today is", "Question: what is")]
+
+    def check(self, path: Path, kind: str, logits: bool = False, lora_path: Path | None = None) -> ExportCheck:
+        """One export's check; with `logits`, refuse it when it disagrees with the trained model."""
+        from training.gguf_layout import ExportError
+        from training.verify import answer_logprob_llama, gain_kept, logit_agreement
+
+        corr = top1 = None
+        if logits:
+            if self._merged_torch is None:
+                self._merged_torch = self.trained.model.merge_and_unload()
+            agree = logit_agreement(self._merged_torch, path, self.prompts())
+            if agree.correlation < MIN_CORRELATION:
+                raise ExportError(f"The {kind} export disagrees with the trained model (logit correlation "
+                                  f"{agree.correlation:.4f} < {MIN_CORRELATION}); it was not registered.")
+            corr, top1 = agree.correlation, agree.top1
+        if self.trained.held:
+            lp = answer_logprob_llama(self.base if lora_path else path, self.trained.held, lora_path=lora_path)
+            kept = gain_kept(self.base_logprob, self.trained.trained_logprob, lp)
+        else:
+            lp = kept = float("nan")
+        return ExportCheck(str(lora_path or path), kind, lp, kept, corr, top1)
+
+
+def register_stage(final: Path, models_dir: Path, file_name: str, record: dict) -> Path:
+    """Put the export in the models folder under its final name, its provenance beside it (both atomic)."""
+    target = atomic.place_file(final, Path(models_dir) / file_name)
+    atomic.write_json(target.with_suffix(".json"), record)
+    return target
+
+
+# -- compositions -----------------------------------------------------------------------------------
+def fine_tune(base: Path, data_path: Path, models_dir: Path, runs_dir: Path, name: str, cfg: TrainConfig,
+              quant: str | None = "Q4_K_M", on_report: Callable[[TrainReport], None] | None = None,
+              on_progress: ProgressFn | None = None, cancel: threading.Event | None = None) -> FineTuneResult:
+    """Train, export merged (+ requantized) and adapter files, verify each, and register the final one."""
+    t0 = time.perf_counter()
+    progress = on_progress or no_progress
+    run_dir = Path(runs_dir) / name
+    run_dir.mkdir(parents=True, exist_ok=True)
+    progress(0, 6, "loading the base model")
+    progress(1, 6, "training")
+    trained = train_stage(base, data_path, run_dir, cfg, on_report, cancel)
+    progress(2, 6, "exporting the merged model")
+    merged = merge_stage(trained, base, run_dir / f"{name}-merged.gguf", cancel)
+    progress(3, 6, "exporting the adapter")
+    adapter = adapter_stage(trained, base, run_dir / f"{name}-lora.gguf")
+    progress(4, 6, "verifying")
+    verifier = Verifier(trained, base)
+    checks = [verifier.check(merged, "merged", logits=True)]
+    final = merged
+    if quant:
+        progress(5, 6, f"quantizing to {quant}")
+        final = quantize_stage(merged, run_dir / f"{name}-{quant}.gguf", quant)
+        checks.append(verifier.check(final, quant))
+    checks.append(verifier.check(base, "adapter", lora_path=adapter))
+    res = FineTuneResult(str(run_dir), "", str(adapter), verifier.base_logprob, trained.trained_logprob, checks)
+    res.model_path = str(Path(models_dir) / f"{name}.gguf")
+    res.seconds = time.perf_counter() - t0
+    register_stage(final, models_dir, f"{name}.gguf", {**res.to_json(), **trained.provenance})
+    progress(6, 6, "done")
+    return res
+
+
+def export_run(base: Path, run_dir: Path, models_dir: Path, name: str, quant: str | None,
+               on_progress: ProgressFn | None = None, cancel: threading.Event | None = None) -> list[ExportCheck]:
+    """Export a finished run again (another quantization) from its saved adapter, verified like `fine_tune`."""
+    progress = on_progress or no_progress
+    progress(0, 4, "loading the run")
+    trained = load_trained(base, run_dir)
+    progress(1, 4, "exporting the merged model")
+    merged = merge_stage(trained, base, Path(run_dir) / f"{name}-merged.gguf", cancel)
+    progress(2, 4, "verifying")
+    verifier = Verifier(trained, base)
+    checks = [verifier.check(merged, "merged", logits=True)]
+    final = merged
+    if quant:
+        progress(3, 4, f"quantizing to {quant}")
+        final = quantize_stage(merged, Path(run_dir) / f"{name}-{quant}.gguf", quant)
+        checks.append(verifier.check(final, quant))
+    target_name = f"{name}-{quant or 'merged'}.gguf"
+    check = checks[-1]
+    check.path = str(Path(models_dir) / target_name)
+    check.correlation, check.top1 = checks[0].correlation, checks[0].top1
+    register_stage(final, models_dir, target_name,
+                   {"exports": [asdict(check)], "quant": quant, "base_logprob": verifier.base_logprob,
+                    "trained_logprob": trained.trained_logprob, **trained.provenance})
+    progress(4, 4, "done")
+    return [check]

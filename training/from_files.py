@@ -13,7 +13,8 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from indexer.errors import Cancelled
+from common import atomic
+from common.errors import Cancelled
 
 PROMPT = (
     "Read the passage, then write one question a person might ask about it and its answer, using only the passage.\n\n"
@@ -62,7 +63,5 @@ def make_dataset(chunks: list[dict], complete: Callable[[str], str], out: Path, 
             continue
         seen.add(pair[0].lower())
         records.append({"prompt": pair[0], "completion": pair[1], "source": c["path"]})
-    tmp = Path(out).with_suffix(".tmp")
-    tmp.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    tmp.replace(out)
+    atomic.write_lines(Path(out), [json.dumps(r) for r in records])
     return len(records)

@@ -7,7 +7,6 @@ at the positions that carry a label, instead of computing full-vocabulary logits
 from __future__ import annotations
 
 import contextlib
-import json
 import math
 import os
 import random
@@ -17,7 +16,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from indexer.errors import Cancelled, ConfigError
+from common import atomic
+from common.errors import Cancelled, ConfigError
 from training.data import Tokenized
 
 LINEAR_TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
@@ -27,18 +27,18 @@ LINEAR_TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj"
 class TrainConfig:
     """Defaults chosen for Gemma 3 270M on a CPU; saved beside every adapter."""
 
-    rank: int = 16
-    alpha: int = 32
-    dropout: float = 0.0
-    targets: tuple[str, ...] = LINEAR_TARGETS
-    learning_rate: float = 2e-4
-    epochs: int = 3
-    batch_size: int = 4
-    max_len: int = 256
-    seed: int = 0
-    checkpoint_every: int = 20
-    held_out: float = 0.1
-    method: str = "lora"  # lora | dora
+    rank: int = field(default=16, metadata={"help": "LoRA rank"})
+    alpha: int = field(default=32, metadata={"help": "LoRA alpha (the update is scaled by alpha/rank)"})
+    dropout: float = field(default=0.0, metadata={"help": "dropout on the LoRA input"})
+    targets: tuple[str, ...] = field(default=LINEAR_TARGETS, metadata={"help": "projections LoRA adapts"})
+    learning_rate: float = field(default=2e-4, metadata={"help": "peak learning rate", "aliases": ["--lr"]})
+    epochs: int = field(default=3, metadata={"help": "passes over the training set"})
+    batch_size: int = field(default=4, metadata={"help": "examples per step"})
+    max_len: int = field(default=256, metadata={"help": "tokens per example (longer ones are cut)"})
+    seed: int = field(default=0, metadata={"help": "seed for the split, the order and the initial weights"})
+    checkpoint_every: int = field(default=20, metadata={"help": "steps between checkpoints (0: none)"})
+    held_out: float = field(default=0.1, metadata={"help": "share of examples kept out to measure the gain"})
+    method: str = field(default="lora", metadata={"help": "lora or dora", "choices": ["lora", "dora"]})
 
     def __post_init__(self) -> None:
         if self.rank < 1 or self.alpha < 1:
@@ -200,7 +200,7 @@ def train(model: Any, train_data: list[Tokenized], cfg: TrainConfig, out_dir: Pa
             _checkpoint(peft_model, opt, sched, step + 1, losses, ckpt)
     adapter_dir = out_dir / "adapter"
     peft_model.save_pretrained(adapter_dir)
-    (out_dir / "train_config.json").write_text(json.dumps(asdict(cfg), indent=2))
+    atomic.write_json(out_dir / "train_config.json", asdict(cfg))
     return TrainResult(adapter_dir, total, losses, peft_model)
 
 

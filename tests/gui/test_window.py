@@ -14,24 +14,25 @@ SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "docs"
 @pytest.fixture(scope="session")
 def chat_model(tmp_path_factory):
     from engine.models import bundled_model_path
-    from indexer.config import resolve_data_dir
+    from common.paths import resolve_data_dir
 
     return str(bundled_model_path(resolve_data_dir(tmp_path_factory.mktemp("gguf")).ensure()))
 
 
 @pytest.fixture
 def window(qtbot, tmp_path, chat_model):
-    from app_config import load_config
     from gui.main_window import MainWindow
+    from operations import Workspace
+    from operations.config import load_config
 
     cfg = load_config(str(tmp_path / "data"), engine={"model": chat_model, "n_ctx": 2048, "max_answer_tokens": 48})
-    w = MainWindow(cfg, offer_sample=False)
+    w = MainWindow(Workspace(cfg, long_lived=True), offer_sample=False)
     qtbot.addWidget(w)
     w.show()
-    with qtbot.waitSignal(w.core_ready, timeout=120_000):
+    with qtbot.waitSignal(w.ready, timeout=120_000):
         w.start()
     yield w
-    if w.core is not None:
+    if w.is_ready:
         w.close()
 
 
@@ -68,11 +69,11 @@ def test_ask_streams_and_sources_open_on_the_right_chunk(window, qtbot):
     assert chips and chips[0].text().startswith("[1] sourdough-bread.md")
     qtbot.mouseClick(chips[0], __import__("PySide6.QtCore").QtCore.Qt.LeftButton)
     preview = window.chat.previews[-1]
-    stored = window.core.indexer.store.chunk_rows(
+    stored = window.ws.indexer.store.chunk_rows(
         f"path = '{ans.sources[0].path}' AND chunk_no = {ans.sources[0].chunk}", ["text"])[0]["text"]
     assert preview.chunk_text == stored and str(SAMPLE / "sourdough-bread.md") in preview.where.text()
     assert "**Hearth:**" in window.chat.transcript.toMarkdown() or "Hearth:" in window.chat.transcript.toPlainText()
-    assert window.core.chats.list()[0].messages[1]["content"] == ans.answer  # persisted
+    assert window.ws.list_chats()[0].messages[1]["content"] == ans.answer  # persisted
 
 
 def test_stop_cancels_and_refusal_is_visible(window, qtbot):
@@ -106,7 +107,7 @@ def test_bad_file_listed_with_reason(window, qtbot, tmp_path):
 def test_close_leaves_no_thread_running(window, qtbot):
     window.folders.add(str(SAMPLE))
     window.close()
-    assert window.core is None and window.runner.pool.activeThreadCount() == 0
+    assert not window.is_ready and window.runner.pool.activeThreadCount() == 0
     assert not [t for t in threading.enumerate() if t.name.startswith("hearth-")]
 
 
@@ -133,5 +134,36 @@ def test_training_panel_trains_exports_and_switches_the_chat_model(window, qtbot
     assert window.model_box.currentData() == panel.result.model_path
     assert window.model_box.currentText() == "lockers (fine-tune)"
     assert "Fine-tune (lora)" in window.model_box.itemData(window.model_box.currentIndex(), Qt.ToolTipRole)
-    qtbot.waitUntil(lambda: window.core.engine._generator is not None, timeout=120_000)
-    assert str(window.core.engine.generator.model_path) == panel.result.model_path
+    qtbot.waitUntil(lambda: window.ws.engine._generator is not None, timeout=120_000)
+    assert str(window.ws.engine.generator.model_path) == panel.result.model_path
+
+
+def test_model_list_is_the_cli_list_and_a_toolbar_choice_survives_a_restart(window, qtbot, tmp_path, chat_model):
+    """The picker shows exactly `models list`; a model picked in the toolbar is still picked after a restart."""
+    import json
+    import shutil
+    import subprocess
+    import sys
+
+    from operations import Workspace
+
+    other = tmp_path / "elsewhere" / "copy.gguf"
+    other.parent.mkdir()
+    shutil.copyfile(chat_model, other)
+    window.ws.add_model(other)  # what "Add model…" does after its file dialog
+    window._fill_models()
+    window.use_model(chat_model)
+    index = window.model_box.findData(str(other))
+    window.model_box.setCurrentIndex(index)
+    window.model_box.activated.emit(index)  # a person picking it in the toolbar
+    qtbot.waitUntil(lambda: window.ws.engine._generator is not None, timeout=120_000)
+    root = window.ws.data.root
+    window.close()
+
+    p = subprocess.run([sys.executable, "main.py", "models", "list", "--json", "--data-dir", str(root)],
+                       capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2], timeout=120)
+    listed = json.loads(p.stdout)
+    shown = [(window.model_box.itemText(i), window.model_box.itemData(i)) for i in range(window.model_box.count())]
+    assert [(m["label"], m["path"]) for m in listed] == shown
+    assert [m["path"] for m in listed if m["chosen"]] == [str(other)]
+    assert Workspace.open(root).chosen_model == str(other)  # what the next start reads

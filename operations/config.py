@@ -1,4 +1,6 @@
-"""Settings for the whole app, merged in one place: defaults < the data dir's config.toml < command-line flags."""
+"""Settings for the whole app, merged in one place: defaults < the data dir's config.toml < command-line flags.
+
+The loaded `AppConfig` is never changed in place: a change makes a new one and is written at once."""
 
 from __future__ import annotations
 
@@ -10,8 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.config import EngineConfig
-from indexer.config import DataDir, IndexConfig, resolve_data_dir
-from indexer.errors import ConfigError
+from common.paths import DataDir, resolve_data_dir
+from indexer.config import IndexConfig
+from common import atomic
+from common.errors import ConfigError
 
 CONFIG_TEMPLATE = """# Hearth settings. Remove a line to get the default back.
 [index]
@@ -32,7 +36,7 @@ CONFIG_TEMPLATE = """# Hearth settings. Remove a line to get the default back.
 """
 
 
-@dataclass
+@dataclass(frozen=True)
 class AppConfig:
     data: DataDir
     index: IndexConfig
@@ -54,7 +58,7 @@ def load_config(data_dir: str | None = None, index: dict | None = None, engine: 
     """Resolve the data dir, read its config.toml (writing a commented template the first time), apply flags."""
     data = resolve_data_dir(data_dir).ensure()
     if not data.config_file.exists():
-        data.config_file.write_text(CONFIG_TEMPLATE, encoding="utf-8")
+        atomic.write_text(data.config_file, CONFIG_TEMPLATE)
     try:
         file_values = tomllib.loads(data.config_file.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -96,8 +100,6 @@ def _toml_value(v: Any) -> str:
 
 def save_config(cfg: AppConfig) -> None:
     """Write the settings that differ from the defaults to config.toml (temp file, then rename)."""
-    import os
-
     lines = ["# Hearth settings (written by the app; edit freely)."]
     for section, obj, default in (("index", cfg.index, IndexConfig()), ("engine", cfg.engine, EngineConfig())):
         lines.append(f"\n[{section}]")
@@ -105,6 +107,16 @@ def save_config(cfg: AppConfig) -> None:
             value = getattr(obj, f.name)
             if value != getattr(default, f.name):
                 lines.append(f"{f.name} = {_toml_value(value)}")
-    tmp = cfg.data.config_file.with_suffix(".tmp")
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    os.replace(tmp, cfg.data.config_file)
+    atomic.write_text(cfg.data.config_file, "\n".join(lines) + "\n")
+
+
+def save_settings(data: DataDir, index: dict | None = None, engine: dict | None = None) -> AppConfig:
+    """Change some settings in config.toml, keeping the others as the file has them (not as flags had them)."""
+    on_disk = load_config(str(data.root))
+    try:
+        cfg = AppConfig(data, dataclasses.replace(on_disk.index, **(index or {})),
+                        dataclasses.replace(on_disk.engine, **(engine or {})))
+    except TypeError as exc:
+        raise ConfigError(f"Unknown setting: {exc}") from None
+    save_config(cfg)
+    return cfg

@@ -1,0 +1,65 @@
+"""Where everything Hearth writes lives. The data dir comes from `--data-dir`, then `HEARTH_HOME`, then the
+platform's user data dir."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class DataDir:
+    """The data dir's layout: config, index, watched folders, chats, models and their registry, runs, logs."""
+
+    root: Path
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / "config.toml"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.root / "index"
+
+    @property
+    def folders_file(self) -> Path:
+        return self.root / "folders.json"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.root / "models"
+
+    @property
+    def models_registry(self) -> Path:
+        """GGUF files the person added from elsewhere (exports in `models_dir` need no entry)."""
+        return self.root / "models.json"
+
+    @property
+    def chats_dir(self) -> Path:
+        return self.root / "chats"
+
+    @property
+    def runs_dir(self) -> Path:
+        return self.root / "runs"
+
+    @property
+    def log_file(self) -> Path:
+        return self.root / "logs" / "hearth.log"
+
+    def ensure(self) -> "DataDir":
+        for d in (self.root, self.index_dir, self.models_dir, self.chats_dir, self.log_file.parent):
+            d.mkdir(parents=True, exist_ok=True)
+        return self
+
+
+def resolve_data_dir(flag: str | os.PathLike | None = None) -> DataDir:
+    """`--data-dir` wins, then `HEARTH_HOME`, then the platform's user data dir."""
+    if flag:
+        return DataDir(Path(flag).expanduser().resolve())
+    env = os.environ.get("HEARTH_HOME")
+    if env:
+        return DataDir(Path(env).expanduser().resolve())
+    import platformdirs
+
+    return DataDir(Path(platformdirs.user_data_dir("Hearth", appauthor=False)))

@@ -1,0 +1,350 @@
+"""The Workspace: one data dir's config, index, answer engine, chats, models, training runs and evaluation.
+
+Each user action is one method. Long actions take `on_progress(done, total, message)` and a cancel flag
+(`threading.Event`) and raise `Cancelled` when it is set. The indexer, embedder and chat model load on first
+use, so a command that only lists chats never loads a model. The config is replaced, never mutated: a
+change (the model choice, settings) is written to config.toml the moment it is made.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Callable
+
+from common.errors import ConfigError
+from common.paths import DataDir
+from common.progress import CancelFlag, ProgressFn, no_progress
+from engine.answer import Engine, chunk_context
+from engine.chats import Chat, ChatStore
+from engine.evaluation import EvalReport
+from engine.generation import Generator
+from engine.models import ModelInfo, bundled_model_path, list_models, resolve_model
+from engine.retrieval import Filters, Hit
+from indexer import folders as folder_list
+from indexer.embedding import Embedder
+from indexer.pipeline import Indexer, IndexReport
+from operations.config import AppConfig, load_config, save_settings, setup_logging
+from operations.results import ChatAnswer, DatasetResult, FolderInfo, Problem, Status
+
+log = logging.getLogger(__name__)
+
+SAMPLE_DOCS = Path(__file__).resolve().parent.parent / "examples" / "docs"
+EVAL_QUESTION_TOKENS = 40  # one question written by the local model for `eval --generate`
+DATASET_PAIR_TOKENS = 96  # one question-answer pair written by the local model for a training set
+DATASET_EXAMPLES = 40
+DATASET_FILE = "from-my-files.jsonl"
+QUANTS = ("Q4_K_M", "Q5_K_M", "Q8_0")  # what an export can be requantized to (or None: the merged file as is)
+
+
+class Workspace:
+    """Everything one data dir holds, behind one call per user action."""
+
+    def __init__(self, cfg: AppConfig, *, embedder: Embedder | None = None, generator: Generator | None = None,
+                 long_lived: bool = False) -> None:
+        """`embedder` and `generator` replace the real models (tests pass fakes). `long_lived` (the app) keeps
+        vectors in memory for fast retrieval; one-shot commands skip that reload."""
+        self._cfg = cfg
+        self._embedder, self._generator = embedder, generator
+        self.long_lived = long_lived
+        self._indexer: Indexer | None = None
+        self._engine: Engine | None = None
+        self._watcher = None
+        self._lock = threading.RLock()
+        self.chats = ChatStore(cfg.data.chats_dir)
+
+    @classmethod
+    def open(cls, data_dir: str | os.PathLike | None = None, *, model: str | None = None, verbose: bool = False,
+             **kwargs) -> "Workspace":
+        """Load the data dir's settings (with a `model` flag over them) and set up logging."""
+        cfg = load_config(str(data_dir) if data_dir else None, engine={"model": model} if model else None)
+        setup_logging(cfg.data, verbose)
+        return cls(cfg, **kwargs)
+
+    # -- what it holds ------------------------------------------------------------------------------
+    @property
+    def cfg(self) -> AppConfig:
+        return self._cfg
+
+    @property
+    def data(self) -> DataDir:
+        return self._cfg.data
+
+    @property
+    def indexer(self) -> Indexer:
+        with self._lock:
+            if self._indexer is None:
+                self._indexer = Indexer(self._cfg.index, self._cfg.data, self._embedder)
+            return self._indexer
+
+    @property
+    def engine(self) -> Engine:
+        with self._lock:
+            if self._engine is None:
+                ix = self.indexer
+                cfg = dataclasses.replace(self._cfg.engine, vector_cache=self._cfg.engine.vector_cache and self.long_lived)
+                self._engine = Engine(cfg, self._cfg.data, ix.store, ix.embedder, self._generator)
+            return self._engine
+
+    def needs_model_preparation(self) -> bool:
+        """Whether `prepare` has to assemble the bundled chat model first (a minute on the first run)."""
+        from engine.models import bundled_model_ready
+
+        return not self.chosen_model and not bundled_model_ready(self.data)
+
+    def prepare(self, on_progress: ProgressFn = no_progress) -> None:
+        """Assemble the bundled chat model if it is the one in use, then load the index and the embedder."""
+        if not self._cfg.engine.model:
+            on_progress(0, 0, "preparing the bundled chat model")
+            bundled_model_path(self.data)
+        on_progress(0, 0, "loading the embedding model")
+        self.engine  # noqa: B018 (loads the indexer, the store and the embedder)
+
+    def close(self) -> None:
+        """Stop watching and release the parse workers; everything written stays written."""
+        self.stop_watching()
+        with self._lock:
+            if self._indexer is not None:
+                self._indexer.close()
+
+    # -- folders and the index ----------------------------------------------------------------------
+    def folders(self) -> list[FolderInfo]:
+        """Watched folders with their state and counts (counts need the index; they are 0 before it opens)."""
+        summary = self.indexer.summary()
+        out = []
+        for f in folder_list.load_folders(self.data.folders_file):
+            s = summary.get(f.path, {})
+            state = "paused" if f.paused else ("missing" if not os.path.isdir(f.path) else "watching")
+            out.append(FolderInfo(f.path, f.paused, state, s.get("files", 0), s.get("chunks", 0), s.get("problems", 0)))
+        return out
+
+    def add_folder(self, path: str | os.PathLike, index: bool = True, on_progress: ProgressFn = no_progress,
+                   cancel: CancelFlag | None = None) -> IndexReport | None:
+        """Watch a folder from now on and (with `index`) index it now."""
+        folder = folder_list.add_folder(self.data.folders_file, path)
+        return self.indexer.index_folders([folder.path], on_progress, cancel) if index else None
+
+    def remove_folder(self, path: str | os.PathLike) -> int:
+        """Stop watching a folder and forget everything indexed from it; returns how many files were dropped."""
+        folder = folder_list.remove_folder(self.data.folders_file, path)
+        return self.indexer.remove_folder(folder.path)
+
+    def pause_folder(self, path: str | os.PathLike, paused: bool = True) -> None:
+        """Pause or resume watching a folder (the watcher reads the list, so this takes effect at once)."""
+        if not any(f.path == folder_list.normalize(path) for f in folder_list.load_folders(self.data.folders_file)):
+            raise ConfigError(f"{folder_list.normalize(path)} is not a watched folder (see `folders list`).")
+        folder_list.set_paused(self.data.folders_file, path, paused)
+
+    def index(self, paths: list[str] | None = None, on_progress: ProgressFn = no_progress,
+              cancel: CancelFlag | None = None, rebuild: bool = False) -> IndexReport:
+        """Index folders or single files once (folders are watched from then on); all unpaused folders when
+        `paths` is None. `rebuild` drops the index first."""
+        if rebuild:
+            self._drop_index()
+        for p in paths or []:
+            if Path(p).is_dir():
+                folder_list.add_folder(self.data.folders_file, p)
+            elif not Path(p).exists():
+                raise ConfigError(f"{p} does not exist.")
+        if paths is None:
+            paths = [f.path for f in folder_list.load_folders(self.data.folders_file) if not f.paused]
+        return self.indexer.index_folders(paths, on_progress, cancel)
+
+    def _drop_index(self) -> None:
+        from indexer.store import Store
+
+        with self._lock:
+            if self._indexer is not None:
+                self._indexer.close()
+            self._indexer = self._engine = None
+            Store.destroy(self.data.index_dir)
+
+    def status(self) -> Status:
+        """Files per status, chunks, folders and every problem with its reason."""
+        records = self.indexer.store.file_records()
+        counts: dict[str, int] = {}
+        for r in records.values():
+            counts[r.status] = counts.get(r.status, 0) + 1
+        return Status(str(self.data.root), self.folders(), counts, self.indexer.store.chunk_count(), self.problems())
+
+    def problems(self) -> list[Problem]:
+        return [Problem(p["path"], p["status"], p["reason"]) for p in self.indexer.problems()]
+
+    def retry(self, paths: list[str], on_progress: ProgressFn = no_progress,
+              cancel: CancelFlag | None = None) -> IndexReport:
+        """Index files with problems again even though they did not change."""
+        return self.indexer.retry(paths, on_progress, cancel)
+
+    def start_watching(self, on_report: Callable[[IndexReport], None] | None = None,
+                       on_progress: ProgressFn | None = None):
+        """Reconcile what changed while Hearth was closed, then keep the index current until `stop_watching`."""
+        from indexer.watcher import FolderWatcher
+
+        with self._lock:
+            if self._watcher is None:
+                self._watcher = FolderWatcher(self.indexer, on_report=on_report, on_progress=on_progress)
+                self._watcher.start()
+            return self._watcher
+
+    def stop_watching(self) -> None:
+        with self._lock:
+            watcher, self._watcher = self._watcher, None
+        if watcher is not None:
+            watcher.stop()
+
+    # -- search and chats ---------------------------------------------------------------------------
+    def search(self, query: str, k: int = 8, filters: Filters | None = None, hybrid: bool | None = None) -> list[Hit]:
+        """Retrieval only: the best matching chunks, best first."""
+        return self.engine.retrieve(query, k, filters, hybrid=hybrid)
+
+    def ask(self, question: str, chat: str | None = None, on_token: Callable[[str], None] | None = None,
+            cancel: CancelFlag | None = None, filters: Filters | None = None) -> ChatAnswer:
+        """Answer from the files. With `chat` (an id, or "new") the history is used and the turn is saved."""
+        conversation = None
+        if chat:
+            conversation = self.chats.create() if chat == "new" else self.chats.get(chat)
+        ans = self.engine.ask(question, on_token, cancel, conversation.history() if conversation else None, filters)
+        if conversation is not None:
+            self.chats.append_turn(conversation, question, ans.to_json())
+        return ChatAnswer(ans, conversation)
+
+    def source_context(self, path: str, chunk: int) -> tuple[str, str, str]:
+        """A cited chunk with the text before and after it, for showing the source in place."""
+        return chunk_context(self.indexer.store, path, chunk)
+
+    def list_chats(self) -> list[Chat]:
+        return self.chats.list()
+
+    def new_chat(self) -> Chat:
+        return self.chats.create()
+
+    def get_chat(self, chat_id: str) -> Chat:
+        return self.chats.get(chat_id)
+
+    def rename_chat(self, chat_id: str, title: str) -> Chat:
+        if not title.strip():
+            raise ConfigError("A chat title cannot be empty.")
+        return self.chats.rename(chat_id, title.strip())
+
+    def delete_chat(self, chat_id: str) -> None:
+        self.chats.delete(chat_id)
+
+    # -- models -------------------------------------------------------------------------------------
+    def models(self) -> list[ModelInfo]:
+        """Every chat model on offer: bundled, added files, and the models folder (fine-tunes included)."""
+        return list_models(self.data)
+
+    @property
+    def chosen_model(self) -> str:
+        """The configured chat model's path ("" for the bundled one)."""
+        return self._cfg.engine.model
+
+    def use_model(self, path: str) -> None:
+        """Chat with this GGUF from now on ("" for the bundled one); the choice is saved at once."""
+        if path:
+            resolve_model(path, self.data)  # refuses a missing or non-GGUF file before anything changes
+        save_settings(self.data, engine={"model": path})
+        self._cfg = dataclasses.replace(self._cfg, engine=dataclasses.replace(self._cfg.engine, model=path))
+        with self._lock:
+            if self._engine is not None:
+                self._engine.use_model(path)
+
+    def add_model(self, path: str | os.PathLike) -> ModelInfo:
+        """Offer a GGUF file from elsewhere from now on, and chat with it."""
+        from engine.models import add_model
+
+        info = add_model(self.data, path)
+        self.use_model(info.path)
+        return info
+
+    def remove_model(self, name: str) -> Path:
+        """Forget an added model or delete one in the models folder; the chat falls back to the bundled one."""
+        from engine.models import remove_model
+
+        removed = remove_model(self.data, name)
+        if self.chosen_model and Path(self.chosen_model).absolute() == removed.absolute():
+            self.use_model("")
+        return removed
+
+    def load_model(self) -> Generator:
+        """Load the chosen chat model now rather than on the first question."""
+        return self.engine.load_model()
+
+    # -- fine-tuning --------------------------------------------------------------------------------
+    def make_dataset(self, n: int = DATASET_EXAMPLES, out: Path | None = None, on_progress: ProgressFn = no_progress,
+                     cancel: CancelFlag | None = None) -> DatasetResult:
+        """A training set of question-answer pairs the local model writes from the indexed files."""
+        from training.from_files import make_dataset
+
+        out = Path(out or self.data.runs_dir / DATASET_FILE)
+        chunks = self.indexer.store.chunk_rows(columns=["path", "text"])
+        gen = self.engine.generator
+        count = make_dataset(chunks, lambda p: gen.complete(p, DATASET_PAIR_TOKENS, stop=["\n\n", "Passage:"]), out,
+                             n, on_progress=on_progress, cancel=cancel)
+        return DatasetResult(str(out), count)
+
+    def fine_tune(self, data_path: str | os.PathLike, name: str | None = None, train_cfg=None,
+                  quant: str | None = "Q4_K_M", base: str | None = None, on_report=None,
+                  on_progress: ProgressFn | None = None, cancel: CancelFlag | None = None):
+        """LoRA on the chat model (or `base`), exported to GGUF, verified and registered as a chat model."""
+        from training.finetune import fine_tune
+        from training.lora import TrainConfig
+
+        cfg = train_cfg or TrainConfig()
+        name = name or f"{Path(data_path).stem}-{cfg.method}"
+        base_path = resolve_model(base if base is not None else self.chosen_model, self.data)
+        return fine_tune(base_path, Path(data_path), self.data.models_dir, self.data.runs_dir, name, cfg, quant,
+                         on_report, on_progress, cancel)
+
+    def export(self, name: str, quant: str | None = "Q8_0", base: str | None = None,
+               on_progress: ProgressFn | None = None, cancel: CancelFlag | None = None):
+        """Export a finished training run again (another quantization), verified and registered."""
+        from training.finetune import export_run
+
+        base_path = resolve_model(base if base is not None else self.chosen_model, self.data)
+        return export_run(base_path, self.data.runs_dir / name, self.data.models_dir, name, quant, on_progress, cancel)
+
+    # -- evaluation ---------------------------------------------------------------------------------
+    def evaluate(self, queries_file: str | os.PathLike, k: int = 5) -> EvalReport:
+        """Hit rate, recall, MRR and nDCG of retrieval on a JSONL file of queries with their relevant files."""
+        from engine.evaluation import load_queries, score
+
+        base = next((Path(f.path) for f in folder_list.load_folders(self.data.folders_file)), None)
+        queries = load_queries(Path(queries_file), base)
+        depth = max(10, k)
+        return score(queries, lambda q: [h.path for h in self.engine.retrieve(q, depth * 3)], k)
+
+    def generate_eval(self, n: int, out: str | os.PathLike, on_progress: ProgressFn = no_progress,
+                      cancel: CancelFlag | None = None) -> int:
+        """Write `n` questions the local model makes from the index into a queries file for `evaluate`."""
+        import json
+
+        from common import atomic
+        from common.progress import check_cancel
+        from engine.evaluation import generate_queries
+
+        chunks = self.indexer.store.chunk_rows(columns=["path", "text"])
+        written = []
+
+        def write_question(prompt: str) -> str:
+            check_cancel(cancel)
+            written.append(1)
+            on_progress(len(written), n, "writing questions")
+            return self.engine.generator.complete(prompt, EVAL_QUESTION_TOKENS, stop=["\n"])
+
+        queries = generate_queries(chunks, write_question, n)
+        atomic.write_lines(Path(out), [json.dumps({"query": q.query, "relevant": q.relevant}) for q in queries])
+        return len(queries)
+
+    # -- settings -----------------------------------------------------------------------------------
+    def save_settings(self, index: dict | None = None, engine: dict | None = None) -> AppConfig:
+        """Change settings in config.toml; most take effect the next time Hearth starts."""
+        saved = save_settings(self.data, index, engine)
+        self._cfg = dataclasses.replace(self._cfg, index=saved.index,
+                                        engine=dataclasses.replace(saved.engine, model=self._cfg.engine.model
+                                                                   if engine is None or "model" not in engine
+                                                                   else saved.engine.model))
+        return self._cfg
