@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench screenshots clean
+.PHONY: run test test-fast lint-imports bench screenshots clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,8 +21,19 @@ run: $(STAMP)
 		$(PY) main.py demo --data-dir .hearth-demo; \
 	fi
 
+TEST_ENV := QT_QPA_PLATFORM=offscreen HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+
+# Both tiers: the fast one (fakes, tiny random models) and the end-to-end one (the real bundled models).
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(PY) -m pytest -q
+	$(TEST_ENV) $(PY) -m pytest -q
+
+# The fast tier alone, for development: no real model is loaded (under 2 minutes).
+test-fast: $(STAMP)
+	$(TEST_ENV) $(PY) -m pytest -q -m "not e2e"
+
+# The layer contracts in pyproject.toml (also checked by tests/test_layering.py).
+lint-imports: $(STAMP)
+	$(VENV)/bin/lint-imports
 
 # Benchmarks print figures and ratios; results are recorded in docs/benchmarks.md.
 # retrieval_quality.py needs Debian's man pages: apt-get install manpages manpages-dev

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from cli.common import ctrl_c_cancels, print_json, progress_bar, verb, workspace
-from operations.workspace import QUANTS
+from operations.choices import QUANTS
 
 
 def add_parser(sub, common) -> None:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from cli.common import ctrl_c_cancels, print_json, progress_bar, verb, workspace
-from operations.workspace import QUANTS
+from operations.choices import QUANTS
 
 FLAG_TYPES = {"int": int, "float": float, "str": str}
 

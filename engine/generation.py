@@ -14,6 +14,16 @@ from common.errors import HearthError
 log = logging.getLogger(__name__)
 
 
+def join_stream(pieces: Iterator[str], on_token: Callable[[str], None] | None = None) -> str:
+    """The whole text of a stream, handing each piece to `on_token` as it arrives."""
+    out = []
+    for piece in pieces:
+        out.append(piece)
+        if on_token:
+            on_token(piece)
+    return "".join(out)
+
+
 class Generator:
     def __init__(self, model_path: Path, cfg: EngineConfig) -> None:
         from llama_cpp import Llama
@@ -59,9 +69,4 @@ class Generator:
 
     def complete(self, prompt: str | list[dict], max_tokens: int, stop: list[str] | None = None,
                  on_token: Callable[[str], None] | None = None, cancel: threading.Event | None = None) -> str:
-        out = []
-        for piece in self.stream(prompt, max_tokens, stop, cancel):
-            out.append(piece)
-            if on_token:
-                on_token(piece)
-        return "".join(out)
+        return join_stream(self.stream(prompt, max_tokens, stop, cancel), on_token)

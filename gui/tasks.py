@@ -48,12 +48,15 @@ class _Runnable(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self.fn(self.ctx)
-        except BaseException as exc:  # handed to the GUI, which shows it in one place
-            log.error("task failed: %s", "".join(traceback.format_exception(exc)))
-            self.ctx.signals.failed.emit(exc)
-        else:
-            self.ctx.signals.done.emit(result)
+            try:
+                result = self.fn(self.ctx)
+            except BaseException as exc:  # handed to the GUI, which shows it in one place
+                log.error("task failed: %s", "".join(traceback.format_exception(exc)))
+                self.ctx.signals.failed.emit(exc)
+            else:
+                self.ctx.signals.done.emit(result)
+        except RuntimeError:  # the window that asked is gone (closed mid-task): nobody to tell
+            log.info("task finished after its window closed; result dropped")
         finally:
             self._finished()
 
@@ -82,6 +85,7 @@ class TaskRunner(QObject):
         self.pool.setMaxThreadCount(max_threads)
         self._live: set[TaskContext] = set()
         self._lock = threading.Lock()
+        self.closed = False  # after shutdown() no new work starts (late signals may still ask for some)
 
     def start(self, fn: Callable[[TaskContext], Any], on_done: Callable[[Any], None] | None = None,
               on_failed: Callable[[BaseException], None] | None = None,
@@ -96,6 +100,10 @@ class TaskRunner(QObject):
             if slot is not None:
                 sig.connect(slot)
         with self._lock:
+            if self.closed:
+                ctx.cancel.set()
+                log.info("not starting a task: the window is closing")
+                return task
             self._live.add(ctx)
 
         def finished() -> None:
@@ -111,6 +119,7 @@ class TaskRunner(QObject):
 
     def shutdown(self, timeout_ms: int = 30_000) -> bool:
         with self._lock:
+            self.closed = True
             for ctx in self._live:
                 ctx.cancel.set()
         return self.pool.waitForDone(timeout_ms)

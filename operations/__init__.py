@@ -1,9 +1,19 @@
 """User operations: every action a person can take is one `Workspace` method that the CLI, the GUI and the
 tests share. Nothing above this layer wires the indexer, engine or training together itself, and nothing above
-it imports them: the types the CLI and the GUI need are re-exported here."""
+it imports them: the types the CLI and the GUI need are re-exported here (loaded on first use, so that
+`hearth --help` stays instant)."""
 
-from engine.retrieval import Filters
-from operations.workspace import QUANTS, SAMPLE_DOCS, Workspace
-from training.lora import TrainConfig
+from operations.choices import QUANTS
+
+_LAZY = {"Workspace": "operations.workspace", "SAMPLE_DOCS": "operations.workspace",
+         "Filters": "engine.retrieval", "TrainConfig": "training.lora"}
 
 __all__ = ["Filters", "QUANTS", "SAMPLE_DOCS", "TrainConfig", "Workspace"]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'operations' has no attribute {name!r}")

@@ -37,7 +37,6 @@ EVAL_QUESTION_TOKENS = 40  # one question written by the local model for `eval -
 DATASET_PAIR_TOKENS = 96  # one question-answer pair written by the local model for a training set
 DATASET_EXAMPLES = 40
 DATASET_FILE = "from-my-files.jsonl"
-QUANTS = ("Q4_K_M", "Q5_K_M", "Q8_0")  # what an export can be requantized to (or None: the merged file as is)
 
 
 class Workspace:
@@ -185,7 +184,7 @@ class Workspace:
 
         with self._lock:
             if self._watcher is None:
-                self._watcher = FolderWatcher(self.indexer, on_report=on_report, on_progress=on_progress)
+                self._watcher = FolderWatcher(self.indexer, on_report=on_report, on_progress=on_progress or no_progress)
                 self._watcher.start()
             return self._watcher
 

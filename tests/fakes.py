@@ -82,9 +82,6 @@ class ScriptedGenerator:
                 yield word if i == 0 else " " + word
 
     def complete(self, prompt, max_tokens: int, stop=None, on_token=None, cancel=None) -> str:
-        parts = []
-        for piece in self.stream(prompt, max_tokens, stop, cancel):
-            parts.append(piece)
-            if on_token:
-                on_token(piece)
-        return "".join(parts)
+        from engine.generation import join_stream
+
+        return join_stream(self.stream(prompt, max_tokens, stop, cancel), on_token)

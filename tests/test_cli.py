@@ -5,7 +5,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import write
+
+pytestmark = pytest.mark.e2e  # each command runs in a subprocess that loads the real models
 
 ROOT = Path(__file__).resolve().parent.parent
 

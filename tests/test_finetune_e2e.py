@@ -58,6 +58,7 @@ def test_fine_tune_export_and_verify(tmp_path):
     assert again[0]["correlation"] > 0.99 and Path(again[0]["path"]).name == "orla-Q8_0.gguf"
 
 
+@pytest.mark.e2e
 def test_cancelled_export_leaves_no_file(tmp_path):
     import threading
 

@@ -203,6 +203,21 @@ def register_stage(final: Path, models_dir: Path, file_name: str, record: dict) 
 
 
 # -- compositions -----------------------------------------------------------------------------------
+def export_and_verify(trained: Trained, base: Path, run_dir: Path, name: str, quant: str | None,
+                      verifier: Verifier, progress: ProgressFn, cancel: threading.Event | None,
+                      ) -> tuple[Path, list[ExportCheck]]:
+    """The merged export (refused unless its logits agree), then the requantized one; returns the last file."""
+    progress(0, 2, "exporting the merged model")
+    merged = merge_stage(trained, base, Path(run_dir) / f"{name}-merged.gguf", cancel)
+    checks = [verifier.check(merged, "merged", logits=True)]
+    if not quant:
+        return merged, checks
+    progress(1, 2, f"quantizing to {quant}")
+    final = quantize_stage(merged, Path(run_dir) / f"{name}-{quant}.gguf", quant)
+    checks.append(verifier.check(final, quant))
+    return final, checks
+
+
 def fine_tune(base: Path, data_path: Path, models_dir: Path, runs_dir: Path, name: str, cfg: TrainConfig,
               quant: str | None = "Q4_K_M", on_report: Callable[[TrainReport], None] | None = None,
               on_progress: ProgressFn | None = None, cancel: threading.Event | None = None) -> FineTuneResult:
@@ -214,18 +229,12 @@ def fine_tune(base: Path, data_path: Path, models_dir: Path, runs_dir: Path, nam
     progress(0, 6, "loading the base model")
     progress(1, 6, "training")
     trained = train_stage(base, data_path, run_dir, cfg, on_report, cancel)
-    progress(2, 6, "exporting the merged model")
-    merged = merge_stage(trained, base, run_dir / f"{name}-merged.gguf", cancel)
-    progress(3, 6, "exporting the adapter")
+    progress(2, 6, "exporting the adapter")
     adapter = adapter_stage(trained, base, run_dir / f"{name}-lora.gguf")
-    progress(4, 6, "verifying")
+    progress(3, 6, "measuring the base model")
     verifier = Verifier(trained, base)
-    checks = [verifier.check(merged, "merged", logits=True)]
-    final = merged
-    if quant:
-        progress(5, 6, f"quantizing to {quant}")
-        final = quantize_stage(merged, run_dir / f"{name}-{quant}.gguf", quant)
-        checks.append(verifier.check(final, quant))
+    final, checks = export_and_verify(trained, base, run_dir, name, quant, verifier,
+                                      lambda d, t, m: progress(4 + d, 6, m), cancel)
     checks.append(verifier.check(base, "adapter", lora_path=adapter))
     res = FineTuneResult(str(run_dir), "", str(adapter), verifier.base_logprob, trained.trained_logprob, checks)
     res.model_path = str(Path(models_dir) / f"{name}.gguf")
@@ -241,16 +250,10 @@ def export_run(base: Path, run_dir: Path, models_dir: Path, name: str, quant: st
     progress = on_progress or no_progress
     progress(0, 4, "loading the run")
     trained = load_trained(base, run_dir)
-    progress(1, 4, "exporting the merged model")
-    merged = merge_stage(trained, base, Path(run_dir) / f"{name}-merged.gguf", cancel)
-    progress(2, 4, "verifying")
+    progress(1, 4, "measuring the base model")
     verifier = Verifier(trained, base)
-    checks = [verifier.check(merged, "merged", logits=True)]
-    final = merged
-    if quant:
-        progress(3, 4, f"quantizing to {quant}")
-        final = quantize_stage(merged, Path(run_dir) / f"{name}-{quant}.gguf", quant)
-        checks.append(verifier.check(final, quant))
+    final, checks = export_and_verify(trained, base, run_dir, name, quant, verifier,
+                                      lambda d, t, m: progress(2 + d, 4, m), cancel)
     target_name = f"{name}-{quant or 'merged'}.gguf"
     check = checks[-1]
     check.path = str(Path(models_dir) / target_name)

@@ -1,0 +1,78 @@
+"""Indexing, crash repair and watching through the Workspace on the fake embedder (fast tier). The same
+behaviours on the real MiniLM, and with real SIGKILLs, are in test_indexing, test_crash_safety, test_watcher."""
+
+import os
+
+from tests.conftest import write
+from tests.test_watcher import wait_until
+
+
+def paths(ws, query, k=3):
+    return [h.path for h in ws.search(query, k, hybrid=False)]
+
+
+def test_edit_rename_delete_and_a_no_op_reindex(workspace, fake_embedder, tmp_path):
+    docs = tmp_path / "docs"
+    write(docs / "a.md", "Puffins nest in burrows on grassy cliffs.")
+    write(docs / "b.md", "Gannets dive into the sea from great heights.")
+    workspace.add_folder(docs)
+    assert paths(workspace, "puffins burrows cliffs")[0] == str(docs / "a.md")
+
+    calls = fake_embedder.calls
+    r = workspace.index()
+    assert (r.files_unchanged, r.files_indexed, fake_embedder.calls) == (2, 0, calls)  # nothing re-embedded
+
+    write(docs / "a.md", "Razorbills lay one egg on a bare ledge.")
+    os.rename(docs / "b.md", docs / "renamed.md")
+    r = workspace.index()
+    assert (r.files_indexed, r.files_moved) == (1, 1) and fake_embedder.calls == calls + 1  # the rename: 0
+    assert paths(workspace, "razorbills egg ledge")[0] == str(docs / "a.md")
+    assert paths(workspace, "gannets dive sea")[0] == str(docs / "renamed.md")
+
+    (docs / "a.md").unlink()
+    assert workspace.index().files_removed == 1
+    assert str(docs / "a.md") not in paths(workspace, "razorbills egg ledge", 5)
+
+
+def test_a_kill_between_chunks_and_commit_record_is_repaired_without_re_embedding(workspace, fake_embedder,
+                                                                                tmp_path):
+    from indexer.store import chunk_id
+
+    docs = tmp_path / "docs"
+    for i in range(4):
+        write(docs / f"n{i}.md", f"Note {i}: the tide table for harbour {i} changes weekly.")
+    workspace.add_folder(docs)
+    store = workspace.indexer.store
+    before = store.chunk_count()
+    # What a kill after writing a new version's chunks, before its `files` row, leaves behind:
+    orphan = dict(store.chunk_rows(columns=None)[0], file_hash="not-committed", chunk_no=99)
+    orphan["id"] = chunk_id(orphan["path"], "not-committed", 99)
+    store.commit([orphan], [])
+    assert store.chunk_count() == before + 1
+    workspace.close()
+
+    from operations import Workspace
+
+    reopened = Workspace(workspace.cfg, embedder=fake_embedder)  # the next start
+    try:
+        assert reopened.indexer.store.chunk_count() == before
+        calls = fake_embedder.calls
+        assert reopened.index().files_unchanged == 4 and fake_embedder.calls == calls
+    finally:
+        reopened.close()
+
+
+def test_the_watcher_brings_changes_into_search(workspace, tmp_path):
+    docs = tmp_path / "docs"
+    write(docs / "old.md", "Lichen grows slowly on north facing stones.")
+    workspace.add_folder(docs)
+    reports = []
+    watcher = workspace.start_watching(reports.append)
+    try:
+        write(docs / "new.md", "Mayflies live for a single day as adults.")
+        assert wait_until(lambda: paths(workspace, "mayflies single day")[:1] == [str(docs / "new.md")])
+        (docs / "old.md").unlink()
+        assert wait_until(lambda: str(docs / "old.md") not in paths(workspace, "lichen stones", 5))
+        assert wait_until(watcher.idle) and reports
+    finally:
+        workspace.stop_watching()
