@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT
+from benchlib import ROOT
 
 WORDS = "river stone lantern harbour meadow copper violet engine willow signal orchard ember".split()
 

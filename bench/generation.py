@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT
+from benchlib import ROOT
 
 from engine.config import EngineConfig
 from engine.generation import Generator

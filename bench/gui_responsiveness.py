@@ -49,7 +49,7 @@ def main() -> None:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from bench.common import make_corpus
+    from bench.benchlib import make_corpus
     from gui.main_window import MainWindow
     from operations import Workspace
     from operations.config import load_config

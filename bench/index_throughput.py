@@ -13,7 +13,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from common import Timer, make_corpus
+from benchlib import Timer, make_corpus
 
 from common.paths import resolve_data_dir
 from indexer.config import IndexConfig

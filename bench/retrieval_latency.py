@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from common import WORDS, percentile
+from benchlib import WORDS, percentile
 
 from engine.answer import Engine
 from engine.config import EngineConfig

@@ -20,7 +20,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from common import ROOT, Timer
+from benchlib import ROOT, Timer
 
 from engine.answer import Engine, drop_near_duplicates
 from engine.config import EngineConfig

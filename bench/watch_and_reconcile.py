@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import Timer, make_corpus, percentile
+from benchlib import Timer, make_corpus, percentile
 
 from engine.retrieval import fulltext_search
 from common.paths import resolve_data_dir

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 import threading
 from dataclasses import dataclass, field
 from typing import Callable
 
+from engine.checks import (CheckConfig, Evidence, SentenceCheck, check_sentences, citations, evidence_for,
+                           main_claim, remove_missing_citations)
 from engine.config import EngineConfig
 from engine.generation import Generator
 from engine.models import resolve_model
@@ -24,21 +25,36 @@ log = logging.getLogger(__name__)
 
 REFUSAL = "Your files do not seem to contain this, so I won't guess. Try other words, or add the folder that has it."
 NO_TEXT = "The model gave no answer; the sources below are the passages of your files that match best."
-_CITATION = re.compile(r"\[(\d{1,3})\]")
+EVIDENCE_LABEL = "Your files say:"
 
 
 @dataclass
 class Answer:
-    answer: str
+    answer: str  # the model's text (citations to missing sources removed)
     sources: list[Source]
     refused: bool
     cited: list[int] = field(default_factory=list)
     cancelled: bool = False
+    checks: list[SentenceCheck] = field(default_factory=list)  # one verdict per answer sentence
+    lead: Evidence | None = None  # shown first when the main claim failed its check
+    removed_citations: list[int] = field(default_factory=list)
+
+    @property
+    def lead_text(self) -> str | None:
+        """"Your files say: «…» [n]", or None when the model's answer leads."""
+        return f"{EVIDENCE_LABEL} «{self.lead.text}» [{self.lead.source}]" if self.lead else None
+
+    @property
+    def shown(self) -> str:
+        """What a reader sees first: the evidence when the main claim failed, else the answer."""
+        return self.lead_text or self.answer
 
     def to_json(self) -> dict:
         return {
-            "answer": self.answer, "refused": self.refused,
-            "sources": [{"n": s.n, "path": s.path, "chunk": s.chunk, "page": s.page} for s in self.sources],
+            "answer": self.answer, "refused": self.refused, "lead": self.lead_text,
+            "sources": [{"n": s.n, "path": s.path, "chunk": s.chunk, "page": s.page, "cited": s.n in self.cited}
+                        for s in self.sources],
+            "checks": [c.to_json() for c in self.checks],
         }
 
 
@@ -240,7 +256,20 @@ class Engine:
             prompt = completion_prompt(question, sources, history_text)
             stop = ["\nQuestion:", "\n\n", "<source", "</source", "<end_of_turn>"]
         text = gen.complete(prompt, self.cfg.max_answer_tokens, stop, on_token, cancel).strip()
-        if not text and not (cancel and cancel.is_set()):
+        cancelled = bool(cancel and cancel.is_set())
+        if not text and not cancelled:
             text = NO_TEXT
-        cited = sorted({int(m) for m in _CITATION.findall(text) if 1 <= int(m) <= len(sources)})
-        return Answer(text, sources, False, cited, cancelled=bool(cancel and cancel.is_set()))
+        text, removed = remove_missing_citations(text, len(sources))
+        ans = Answer(text, sources, False, sorted(set(citations(text))), cancelled, removed_citations=removed)
+        if self.cfg.check_answers and text != NO_TEXT and not cancelled:
+            self.check(question, ans)
+        return ans
+
+    def check(self, question: str, ans: Answer) -> Answer:
+        """Check each sentence against its sources; lead with the evidence when the main claim fails."""
+        cfg = CheckConfig(self.cfg.check_lexical_weight, self.cfg.check_threshold)
+        ans.checks = check_sentences(ans.answer, ans.sources, self.embedder.embed, cfg, question)
+        claim = main_claim(ans.checks)
+        if claim is not None and not claim.supported:
+            ans.lead = evidence_for(question, ans.sources, self.embedder.embed, cfg)
+        return ans

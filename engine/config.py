@@ -32,6 +32,10 @@ class EngineConfig:
     dedupe: bool = True  # drop near-duplicate chunks (copies, boilerplate) from the context
     neighbours: int = 1  # chunks on each side added around a hit
     condense: bool = True  # rewrite follow-up questions with the chat history before retrieval
+    # Answer checks (engine/checks.py): each sentence against its sources; calibrated in bench/answer_checks.py.
+    check_answers: bool = True
+    check_lexical_weight: float = 0.5
+    check_threshold: float = 0.55
     history_turns: int = 4  # messages of the chat history given to the model and to condensing
 
     def __post_init__(self) -> None:

@@ -1,0 +1,402 @@
+"""Every answer checked against its sources, sentence by sentence.
+
+A sentence is supported when (1) each number and name in it appears in a source it cites (any source when
+it cites none), and (2) some sentence of those sources says the same thing: a weighted sum of lexical
+overlap (the share of the answer sentence's content words found in the source sentence) and embedding
+similarity reaches a threshold. The weight and threshold are calibrated on a labelled set
+(bench/answer_checks.py). When the answer's main claim fails, the source sentences that best answer the
+question are shown first as evidence, and the model's text stays visible, marked unchecked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+
+from engine.prompting import Source
+
+CITATION = re.compile(r"\s*\[(\d{1,3})\]")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]»]*\s+(?=[\"'(«\[]?[A-Z0-9])|\n+")
+_WRAPPED = re.compile(r"(?<=[a-z,;])[ \t]*\n[ \t]*(?=[a-z0-9(])")  # a hard-wrapped line continues the sentence
+_ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "dr.", "mr.", "mrs.", "ms.", "st.", "no.", "fig.", "approx.", "cf.")
+_WORD = re.compile(r"[\w'-]+", re.UNICODE)
+_NUMBER = re.compile(r"(?<![A-Za-z0-9_])\d+(?:[.,:]\d+)*")  # a unit may follow ("30s", "4G"); "ext4" is no number
+_NAME = re.compile(r"(?<![\w.])[A-Z][\w'-]*[A-Za-z0-9](?:\s+[A-Z][\w'-]*[A-Za-z0-9])*")
+MAX_EVIDENCE_CANDIDATES = 16  # passages embedded per claim, after a lexical pre-selection
+CLAIM_WINDOWS = 3  # best-ranked passages a claim may rest on
+RANK_LEXICAL_WEIGHT = 0.5  # passages are ranked by 0.5 × IDF-weighted overlap + 0.5 × embedding similarity
+WINDOW_SIDE = 1  # sentences on each side of a source sentence in its passage
+MIN_EVIDENCE_WORDS = 3
+MAX_EVIDENCE_CHARS = 400
+_UNITS = {u: base for base, names in {
+    "second": ("s", "sec", "secs", "second", "seconds"), "minute": ("min", "mins", "minute", "minutes"),
+    "hour": ("h", "hr", "hrs", "hour", "hours"), "day": ("day", "days"), "week": ("week", "weeks"),
+    "month": ("month", "months"), "year": ("year", "years"), "millisecond": ("ms", "millisecond", "milliseconds"),
+    "byte": ("b", "byte", "bytes"), "kilobyte": ("k", "kb", "kib"), "megabyte": ("m", "mb", "mib"),
+    "gigabyte": ("g", "gb", "gib"), "percent": ("%", "percent")}.items() for u in names}
+_QUANTITY = re.compile(r"(?<![A-Za-z0-9_])(\d+(?:[.,]\d+)*)\s?(%|[A-Za-z]+\b)?")
+_IDENTIFIER = re.compile(r"(?<![\w/])(?:/[\w.-]+)+|\b[A-Za-z][\w]*(?:[-_.][\w]+)+\b")
+_HYPHENATED = re.compile(r"(\w)[\u2010\u00ad][ \t]*\n[ \t]*(\w)")  # groff's line-end hyphenation
+QUANTITY_BONUS = 0.3  # evidence for "how long / how many / when / which port" questions should hold a number
+_QUANTITY_QUESTION = re.compile(
+    r"\b(how (long|many|much|often|old|far|big|large|high|tall|wide|hot|cold|fast|deep|heavy)|when|"
+    r"what (time|year|date|day|port|number|size|temperature|percentage|speed|version|limit|value)|"
+    r"which (year|port|number|day|date|version))\b", re.I)
+_DURATION_QUESTION = re.compile(r"\bhow often\b|\bhow long (does|do|did|will|should|would|to|until|before|after|"
+                                r"is it|takes?|must|can)\b", re.I)
+_DURATION = re.compile(r"\b(second|minute|hour|day|week|month|year|night|overnight|ms|sec|min)s?\b", re.I)
+_MONTH_OR_DAY = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|"
+                           r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+
+NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000, "once": 1,
+    "twice": 2, "half": 0.5, "dozen": 12,
+}
+STOP = set("""a an the and or but if then than that this these those is are was were be been being am do does did
+of to in on at by for with from as into over under about after before between through during without within
+it its it's they them their there here he she his her we our you your i me my not no yes so such can could
+should would will shall may might must have has had which who whom whose what when where why how all any each
+also just only very more most less least much many some other same own both either neither per via up down out
+off again once further while because until""".split())
+NAME_STOP = {"I", "The", "A", "An", "It", "This", "That", "These", "Those", "If", "In", "On", "At", "For", "To",
+             "Your", "You", "Yes", "No", "Source", "Sources", "Answer", "Question", "However", "Then", "When",
+             "There", "They", "We", "He", "She", "Its", "Their", "After", "Before", "Also", "And", "But", "Or"}
+
+
+@dataclass
+class CheckConfig:
+    """Calibrated in bench/answer_checks.py on a labelled set of supported and unsupported sentences."""
+
+    lexical_weight: float = 0.5  # support = w * lexical overlap + (1 - w) * embedding similarity
+    threshold: float = 0.55
+
+
+@dataclass
+class SentenceCheck:
+    sentence: str  # the answer sentence, citations included
+    supported: bool
+    source: int | None  # the number of the source whose sentence supports it best
+    evidence: str  # that source sentence ("" when none comes close)
+    score: float = 0.0
+    missing: list[str] = field(default_factory=list)  # numbers and names the passage does not contain
+    cites: list[int] = field(default_factory=list)
+    reason: str = ""  # why it is not supported, for the person reading
+
+    def to_json(self) -> dict:
+        return {"sentence": self.sentence, "supported": self.supported, "source": self.source,
+                "evidence": self.evidence, "missing": self.missing, "reason": self.reason}
+
+
+@dataclass
+class Evidence:
+    """A source sentence that answers the question, for "Your files say: «…» [n]"."""
+
+    text: str
+    source: int
+    score: float
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+# -- text pieces --------------------------------------------------------------------------------------
+def split_sentences(text: str) -> list[str]:
+    """Sentences (and lines, so table rows count as sentences); abbreviations do not end a sentence."""
+    out: list[str] = []
+    for piece in _SENTENCE_END.split(_WRAPPED.sub(" ", _HYPHENATED.sub(r"\1\2", text))):
+        piece = piece.strip()
+        if not piece:
+            continue
+        if out and out[-1].lower().endswith(_ABBREVIATIONS):
+            out[-1] += " " + piece
+        else:
+            out.append(piece)
+    return out
+
+
+def citations(sentence: str) -> list[int]:
+    return [int(n) for n in CITATION.findall(sentence)]
+
+
+def strip_citations(text: str) -> str:
+    return CITATION.sub("", text).strip()
+
+
+def remove_missing_citations(text: str, n_sources: int) -> tuple[str, list[int]]:
+    """Drop `[n]` markers that point at no source; returns the text and the numbers removed."""
+    removed: list[int] = []
+
+    def keep(m: re.Match) -> str:
+        n = int(m.group(1))
+        if 1 <= n <= n_sources:
+            return m.group(0)
+        removed.append(n)
+        return ""
+
+    return CITATION.sub(keep, text), removed
+
+
+def _stem(word: str) -> str:
+    w = word.lower().strip("'-")
+    for suffix in ("ies", "es", "s"):
+        if len(w) > 4 and w.endswith(suffix) and not w.endswith("ss"):
+            return w[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return w
+
+
+def content_words(text: str) -> set[str]:
+    return {_stem(w) for w in _WORD.findall(text) if w.lower() not in STOP and not w.isdigit() and len(w) > 1}
+
+
+def _number_value(token: str) -> str:
+    token = token.lower()
+    if token in NUMBER_WORDS:
+        v = NUMBER_WORDS[token]
+        return str(int(v)) if float(v).is_integer() else str(v)
+    token = re.sub(r"(st|nd|rd|th)$", "", token)
+    if re.fullmatch(r"\d{1,3}(,\d{3})+", token):  # 8,000 → 8000
+        token = token.replace(",", "")
+    return token
+
+
+def numbers(text: str) -> set[str]:
+    """Numbers in a text, written with digits or as words ("four" → "4", "8,000" → "8000")."""
+    found = {_number_value(m.group(0)) for m in _NUMBER.finditer(text)}
+    found |= {_number_value(w) for w in _WORD.findall(text) if w.lower() in NUMBER_WORDS}
+    return found
+
+
+def names(sentence: str) -> set[str]:
+    """Capitalised words and runs of them that are not just the first word of the sentence."""
+    out = set()
+    body = strip_citations(sentence)
+    for m in _NAME.finditer(body):
+        words = [w for w in m.group(0).split() if w not in NAME_STOP]
+        if not words:
+            continue
+        if m.start() == 0 and not any(c.isupper() for c in words[0][1:]):
+            words = words[1:]  # "Call Dave Jones": the first word is capitalised only because the sentence starts
+        if not words:
+            continue
+        out.add(" ".join(words))
+    return out
+
+
+def identifiers(sentence: str) -> set[str]:
+    """Option names, commands, paths and the like: `apt-cdrom`, `/etc/shells`, `Immediate-Configure`."""
+    return {m.group(0).strip(".,") for m in _IDENTIFIER.finditer(strip_citations(sentence))}
+
+
+def facts(sentence: str) -> set[str]:
+    return numbers(strip_citations(sentence)) | names(sentence) | identifiers(sentence)
+
+
+def quantities(text: str) -> list[tuple[str, str | None]]:
+    """(number, unit) for each number in the text; unit is None when no unit word follows it."""
+    out = []
+    for m in _QUANTITY.finditer(text):
+        unit = m.group(2)
+        out.append((_number_value(m.group(1)), _UNITS.get(unit.lower()) if unit else None))
+    return out
+
+
+def _unit_mismatch(claim: str, source_text: str) -> list[str]:
+    """"10 seconds" where the source has 10 only as "10 minutes": the number is there, the quantity is not."""
+    have = quantities(source_text)
+    wrong = []
+    for n, unit in quantities(claim):
+        if unit is None:
+            continue
+        units = {u for m, u in have if m == n}
+        if units and unit not in units and None not in units:
+            wrong.append(f"{n} {unit}")
+    return wrong
+
+
+def missing_facts(sentence: str, source_text: str) -> list[str]:
+    """Numbers (with their units), names and identifiers of the sentence that the source text lacks."""
+    nums = numbers(source_text)
+    lowered = " ".join(_WORD.findall(source_text.lower()))
+    claim = strip_citations(sentence)
+    missing = sorted(n for n in numbers(claim) if n not in nums) + _unit_mismatch(claim, source_text)
+    for name in sorted(names(sentence) | identifiers(sentence)):
+        if " ".join(_WORD.findall(name.lower())) not in lowered:
+            missing.append(name)
+    return missing
+
+
+def lexical_overlap(claim: str, candidate: str) -> float:
+    """Share of the claim's content words (and numbers) that the candidate contains."""
+    words = content_words(claim) | numbers(claim)
+    if not words:
+        return 0.0
+    have = content_words(candidate) | numbers(candidate)
+    return len(words & have) / len(words)
+
+
+# -- the checker --------------------------------------------------------------------------------------
+Embed = Callable[[Sequence[str]], np.ndarray]
+
+
+@dataclass
+class Window:
+    """A source sentence with its neighbours: facts often sit one sentence away from their subject."""
+
+    source: int
+    sentence: str
+    text: str
+
+
+def source_windows(sources: Sequence[Source]) -> list[Window]:
+    out = []
+    for s in sources:
+        sents = split_sentences(s.text)
+        for i, sent in enumerate(sents):
+            if len(_WORD.findall(sent)) >= MIN_EVIDENCE_WORDS and not sent.startswith("#"):
+                out.append(Window(s.n, sent, " ".join(sents[max(0, i - WINDOW_SIDE): i + WINDOW_SIDE + 1])))
+    return out
+
+
+class _Vectors:
+    """Embeddings of the texts one check needs, each computed once."""
+
+    def __init__(self, embed: Embed | None) -> None:
+        self.embed, self.cache = embed, {}
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray | None:
+        if self.embed is None:
+            return None
+        todo = [t for t in dict.fromkeys(texts) if t not in self.cache]
+        if todo:
+            self.cache.update(zip(todo, self.embed(todo)))
+        return np.stack([self.cache[t] for t in texts]) if texts else None
+
+
+def _terms(text: str) -> set[str]:
+    return content_words(text) | numbers(text)
+
+
+def _query_terms(query: str, exclude: set[str]) -> set[str]:
+    """The query's terms, plus adjacent words joined ("group names" also finds "groupnames"), less the words
+    that only name the source files (they say which document, which retrieval already decided)."""
+    words = [w for w in _WORD.findall(query.lower()) if w not in STOP]
+    joined = {_stem(a + b) for a, b in zip(words, words[1:])}
+    return (_terms(query) | joined) - exclude
+
+
+def file_name_terms(sources: Sequence[Source]) -> set[str]:
+    return {t for s in sources for t in _terms(re.sub(r"[._]", " ", s.path.rsplit("/", 1)[-1]))}
+
+
+def rank_windows(query: str, windows: list[Window], vectors: _Vectors, weight: float = RANK_LEXICAL_WEIGHT,
+                 bonus: np.ndarray | None = None, exclude: set[str] = frozenset()) -> list[tuple[float, Window]]:
+    """Passages by relevance to `query`: IDF-weighted word overlap (rare words such as option names count
+    most; it also pre-selects), then combined with embedding similarity."""
+    if not windows:
+        return []
+    terms = [_terms(w.text) | {_stem(w) for w in _WORD.findall(w.text.lower())} for w in windows]
+    wanted = _query_terms(query, exclude) or _terms(query)
+    df = {t: sum(t in ts for ts in terms) for t in wanted}
+    idf = {t: float(np.log((len(windows) + 1) / (df[t] + 1)) + 1.0) for t in wanted}
+    total = sum(idf.values()) or 1.0
+    lex = np.array([sum(idf[t] for t in wanted & ts) / total for ts in terms], dtype=np.float32)
+    if bonus is not None:
+        lex = lex + bonus
+    top = np.argsort(-lex, kind="stable")[:MAX_EVIDENCE_CANDIDATES]
+    vecs = vectors([windows[i].text for i in top])
+    scores = lex[top]
+    if vecs is not None:
+        q = vectors([query])[0]
+        scores = weight * scores + (1 - weight) * (vecs @ q)
+    order = np.argsort(-scores, kind="stable")
+    return [(float(scores[j]), windows[int(top[j])]) for j in order]
+
+
+def support(claim: str, window: Window, vectors: _Vectors, weight: float) -> float:
+    """How well one window states the claim: weighted lexical overlap and embedding similarity."""
+    lex = lexical_overlap(claim, window.text)
+    vecs = vectors([claim, window.text])
+    return lex if vecs is None else float(weight * lex + (1 - weight) * (vecs[1] @ vecs[0]))
+
+
+def _claim_check(sentence: str, claim: str, question: str, windows: list[Window], vectors: _Vectors,
+                 cfg: CheckConfig, cites: list[int], main: bool, exclude: set[str] = frozenset()) -> SentenceCheck:
+    if main and question:  # the answer must rest on the passages that answer the question, not on any match
+        ranked = rank_windows(question, windows, vectors, bonus=quantity_bonus(question, windows), exclude=exclude)
+    else:
+        ranked = rank_windows(f"{claim} {question}".strip(), windows, vectors, exclude=exclude)
+    ranked = ranked[:CLAIM_WINDOWS]
+    best = max(((support(claim, w, vectors, cfg.lexical_weight), w) for _, w in ranked), key=lambda x: x[0],
+               default=(0.0, None))
+    score, window = best
+    if window is None:
+        return SentenceCheck(sentence, False, None, "", 0.0, sorted(facts(claim)), cites, "no source text to check")
+    missing = missing_facts(claim, window.text)
+    reason = ""
+    if missing:
+        reason = "not in the passage it rests on: " + ", ".join(missing)
+    elif score < cfg.threshold:
+        reason = "the sources do not say this"
+    elif main and question and _QUANTITY_QUESTION.search(question) and not numbers(claim) \
+            and not _MONTH_OR_DAY.search(claim):
+        reason = "it does not give the number the question asks for"
+    return SentenceCheck(sentence, not reason, window.source, window.sentence, round(score, 4), missing, cites,
+                         reason)
+
+
+def check_sentences(answer: str, sources: Sequence[Source], embed: Embed | None,
+                    cfg: CheckConfig | None = None, question: str = "") -> list[SentenceCheck]:
+    """One verdict per answer sentence, with the source sentence that supports it best. With the question,
+    the passage a sentence rests on is found with the question's words too, and the first claim must answer
+    it (a number for "how many")."""
+    cfg = cfg or CheckConfig()
+    windows = source_windows(sources)
+    vectors = _Vectors(embed)
+    known = {s.n for s in sources}
+    out, main_done = [], False
+    for sentence in split_sentences(answer):
+        claim = strip_citations(sentence)
+        cites = [n for n in citations(sentence) if n in known]
+        if not (content_words(claim) or numbers(claim)):  # "Yes." or a bare citation: nothing to check
+            out.append(SentenceCheck(sentence, True, cites[0] if cites else None, "", 1.0, [], cites))
+            continue
+        scope = [w for w in windows if w.source in cites] or windows
+        out.append(_claim_check(sentence, claim, question, scope, vectors, cfg, cites, not main_done,
+                                file_name_terms(sources)))
+        main_done = True
+    return out
+
+
+def main_claim(checks: list[SentenceCheck]) -> SentenceCheck | None:
+    """The first sentence that states something (the one a reader takes as the answer)."""
+    return next((c for c in checks if c.evidence or c.missing or not c.supported), None)
+
+
+def quantity_bonus(question: str, windows: list[Window]) -> np.ndarray | None:
+    """For "how many / how long / when / which port" questions, passages holding a number (a duration for
+    "how long") rank higher."""
+    if not _QUANTITY_QUESTION.search(question):
+        return None
+    duration = bool(_DURATION_QUESTION.search(question))
+    return np.array([QUANTITY_BONUS if (numbers(w.text) or _MONTH_OR_DAY.search(w.text))
+                     and (not duration or _DURATION.search(w.text)) else 0.0 for w in windows], dtype=np.float32)
+
+
+def evidence_for(question: str, sources: Sequence[Source], embed: Embed | None,
+                 cfg: CheckConfig | None = None) -> Evidence | None:
+    """The passage that best answers the question (for leading with the evidence)."""
+    cfg = cfg or CheckConfig()
+    windows = source_windows(sources)
+    ranked = rank_windows(question, windows, _Vectors(embed), bonus=quantity_bonus(question, windows),
+                          exclude=file_name_terms(sources))
+    if not ranked:
+        return None
+    score, w = ranked[0]
+    text = w.text if len(w.text) <= MAX_EVIDENCE_CHARS else w.text[:MAX_EVIDENCE_CHARS].rsplit(" ", 1)[0] + " …"
+    return Evidence(text, w.source, round(score, 4))
