@@ -16,6 +16,38 @@ def add_parser(sub, common) -> None:
     add_filter_flags(p)
 
 
+UNSUPPORTED_MARK = "⚠"
+
+
+def print_checked(ans, streamed: bool) -> None:
+    """The evidence first when the main claim failed; unsupported sentences marked, with the reason."""
+    if ans.refused:
+        print(ans.answer)
+        return
+    if ans.lead_text:
+        print(ans.lead_text)
+        print("\nThe model answered (its main claim is not what your files say):")
+    elif streamed and not any(not c.supported for c in ans.checks):
+        return  # the streamed text stands as it is
+    elif streamed:
+        print("\nChecked against your files:")
+    for c in ans.checks or []:
+        print(f"{UNSUPPORTED_MARK} {c.sentence}  [unsupported: {c.reason}]" if not c.supported else f"  {c.sentence}")
+    if not ans.checks:
+        print(ans.answer)
+
+
+def print_sources(ans) -> None:
+    """Cited sources apart from those that were only retrieved."""
+    groups = (("Cited", [s for s in ans.sources if s.n in ans.cited]),
+              ("Also retrieved" if ans.cited else "Sources", [s for s in ans.sources if s.n not in ans.cited]))
+    for title, sources in groups:
+        if sources:
+            print(f"\n{title}:")
+            for s in sources:
+                print(f"  [{s.n}] {s.path}" + (f" (page {s.page})" if s.page else "") + f" chunk {s.chunk}")
+
+
 def ask_and_print(ws, args) -> int:
     stream = not args.json and sys.stdout.isatty()
     with ctrl_c_cancels("the answer") as cancel:
@@ -25,12 +57,10 @@ def ask_and_print(ws, args) -> int:
         print_json(res.to_json())
         return 0
     ans = res.answer
-    print(ans.answer if not stream or ans.refused else "")
-    if ans.sources:
-        print("\nSources:")
-        for s in ans.sources:
-            mark = "*" if s.n in ans.cited else " "
-            print(f" {mark}[{s.n}] {s.path}" + (f" (page {s.page})" if s.page else "") + f" chunk {s.chunk}")
+    if stream:
+        print()
+    print_checked(ans, streamed=stream)
+    print_sources(ans)
     if res.chat is not None:
         print(f"\n(chat {res.chat.id}: continue with --chat {res.chat.id})")
     return 0

@@ -10,13 +10,14 @@ from typing import Callable
 
 from engine.checks import (CheckConfig, Evidence, SentenceCheck, check_sentences, citations, evidence_for,
                            main_claim, remove_missing_citations)
+from engine.collection import CollectionAnswer, answer_collection, route
 from engine.config import EngineConfig
 from engine.generation import Generator
 from engine.models import resolve_model
 from engine.prompting import Source, chat_messages, completion_prompt
 from engine.rerank import Reranker, make_reranker
-from engine.retrieval import (Filters, Hit, VectorCache, fill_vector_scores, fulltext_search, rrf_fuse,
-                              vector_search)
+from engine.retrieval import (Filters, Hit, VectorCache, cjk_search, fill_vector_scores, fulltext_search, fuse,
+                              rrf_fuse, vector_search)
 from common.paths import DataDir
 from indexer.embedding import Embedder
 from indexer.store import Store
@@ -38,6 +39,7 @@ class Answer:
     checks: list[SentenceCheck] = field(default_factory=list)  # one verdict per answer sentence
     lead: Evidence | None = None  # shown first when the main claim failed its check
     removed_citations: list[int] = field(default_factory=list)
+    collection: CollectionAnswer | None = None  # set when the question was about the collection itself
 
     @property
     def lead_text(self) -> str | None:
@@ -55,6 +57,8 @@ class Answer:
             "sources": [{"n": s.n, "path": s.path, "chunk": s.chunk, "page": s.page, "cited": s.n in self.cited}
                         for s in self.sources],
             "checks": [c.to_json() for c in self.checks],
+            **({"files": [f.to_json() for f in self.collection.files], "count": self.collection.count}
+               if self.collection is not None else {}),
         }
 
 
@@ -75,7 +79,8 @@ def search_lists(store: Store, embedder: Embedder, query: str, depth: int, hybri
     worker.start()
     vec_hits = vector_search(store, embedder.embed_query(query), depth, where, cache)
     worker.join()
-    return [vec_hits, text_hits]
+    cjk_hits = cjk_search(store, query, depth, where)
+    return [vec_hits, text_hits] + ([cjk_hits] if cjk_hits else [])
 
 
 def _shingles(text: str) -> set[str]:
@@ -176,7 +181,8 @@ class Engine:
         queries = [question] + (self.query_variants(question) if self.cfg.multi_query else [])
         lists = [lst for q in queries for lst in search_lists(self.store, self.embedder, q, max(20, 3 * k),
                                                                  hybrid, where, self.vector_cache)]
-        hits = rrf_fuse(lists, 3 * k) if len(lists) > 1 else lists[0][: 3 * k]
+        hits = fuse(lists, 3 * k, self.cfg.fusion, self.cfg.fusion_alpha, query=question,
+                    exact_bonus=self.cfg.exact_bonus) if len(lists) > 1 else lists[0][: 3 * k]
         hits = self.reranker(question, hits)
         return fill_vector_scores(self.store, self.embedder.embed_query(question), hits[:k])
 
@@ -236,6 +242,13 @@ class Engine:
             cancel: threading.Event | None = None, history: list[dict] | None = None,
             filters: Filters | None = None) -> Answer:
         """Answer from the files, or refuse without calling the model when nothing relevant is found."""
+        if self.cfg.collection_questions:
+            query = route(question)
+            if query is not None:
+                found = answer_collection(self.store, query, filters.folder if filters else None)
+                if on_token:
+                    on_token(found.text())
+                return Answer(found.text(), [], False, collection=found)
         standalone = self.condense(question, history) if history else question
         hits = [h for h in self.retrieve(standalone, filters=filters) if self.relevant(h)]
         if not hits:

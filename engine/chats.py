@@ -20,8 +20,18 @@ def _answers_carry_sources(chat: dict) -> dict:
     return chat
 
 
+def _answers_carry_checks(chat: dict) -> dict:
+    """Answers are checked sentence by sentence since format 2; older ones were not (no checks, no lead)."""
+    for m in chat.get("messages", []):
+        if m.get("role") == "assistant":
+            m.setdefault("checks", [])
+            m.setdefault("lead", None)
+    return chat
+
+
 CHAT_FORMAT = Format("hearth.chat", (
     Migration("0001_answers_carry_sources", _answers_carry_sources),
+    Migration("0002_answers_carry_checks", _answers_carry_checks),
 ))
 
 
@@ -89,5 +99,6 @@ class ChatStore:
             chat.title = question[:60]
         chat.messages.append({"role": "user", "content": question})
         chat.messages.append({"role": "assistant", "content": answer["answer"], "sources": answer["sources"],
-                              "refused": answer["refused"]})
+                              "refused": answer["refused"], "checks": answer.get("checks", []),
+                              "lead": answer.get("lead")})
         self.save(chat)

@@ -26,6 +26,11 @@ class EngineConfig:
     min_score_lexical: float = 0.20
     # Retrieval stages, each switchable so benchmarks can measure what it adds.
     hybrid: bool = True  # fuse full-text (BM25) with vector search
+    # How: "convex" (α · normalised vector score + (1-α) · normalised BM25) or "rrf" (reciprocal ranks), plus
+    # exact_bonus × exact match (the whole query, a quoted phrase, numbers and codes). bench/retrieval_fusion.py.
+    fusion: str = "convex"
+    fusion_alpha: float = 0.5
+    exact_bonus: float = 0.5
     vector_cache: bool = True  # keep vectors in memory for long-lived engines (the app); one-shot commands skip it
     multi_query: bool = False  # the local model writes variants of the question; results are fused
     rerank_model: str = ""  # a local cross-encoder folder; "" keeps the fused order
@@ -34,6 +39,7 @@ class EngineConfig:
     condense: bool = True  # rewrite follow-up questions with the chat history before retrieval
     # Answer checks (engine/checks.py): each sentence against its sources; calibrated in bench/answer_checks.py.
     check_answers: bool = True
+    collection_questions: bool = True  # "which files mention X" is answered from the index, not by the model
     check_lexical_weight: float = 0.5
     check_threshold: float = 0.55
     history_turns: int = 4  # messages of the chat history given to the model and to condensing
@@ -41,5 +47,7 @@ class EngineConfig:
     def __post_init__(self) -> None:
         if self.n_ctx < 512:
             raise ConfigError(f"n_ctx must be at least 512 (got {self.n_ctx}).")
+        if self.fusion not in ("convex", "rrf"):
+            raise ConfigError(f"fusion must be convex or rrf (got {self.fusion!r}).")
         if self.top_k < 1:
             raise ConfigError("top_k must be at least 1.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 
@@ -57,15 +58,16 @@ def fulltext_search(store: Store, query: str, k: int, where: str | None = None) 
     return [_hit(r, r["_score"], lexical=True) for r in rows]
 
 
-def rrf_fuse(result_lists: list[list[Hit]], k: int, rrf_k: int = 60) -> list[Hit]:
-    """Reciprocal-rank fusion: score = Σ 1/(rrf_k + rank). Keeps the best vector score and any lexical match."""
+def rrf_fuse(result_lists: list[list[Hit]], k: int, rrf_k: int = 60, weights: list[float] | None = None) -> list[Hit]:
+    """Reciprocal-rank fusion: score = Σ w/(rrf_k + rank). Keeps the best vector score and any lexical match."""
     scores: dict[tuple[str, int], float] = {}
     first: dict[tuple[str, int], Hit] = {}
     vec: dict[tuple[str, int], float] = {}
     lexical: set[tuple[str, int]] = set()
-    for hits in result_lists:
+    for i, hits in enumerate(result_lists):
+        w = weights[i] if weights else 1.0
         for rank, h in enumerate(hits):
-            scores[h.key] = scores.get(h.key, 0.0) + 1.0 / (rrf_k + rank + 1)
+            scores[h.key] = scores.get(h.key, 0.0) + w / (rrf_k + rank + 1)
             first.setdefault(h.key, h)
             if h.vector_score is not None:
                 vec[h.key] = max(vec.get(h.key, -1.0), h.vector_score)
@@ -77,6 +79,94 @@ def rrf_fuse(result_lists: list[list[Hit]], k: int, rrf_k: int = 60) -> list[Hit
         out.append(Hit(h.path, h.chunk, s, h.text, h.page, h.heading, h.file_type, h.start, h.end, vec.get(key),
                        key in lexical))
     return out
+
+
+# -- score-aware fusion and exact matches ----------------------------------------------------------------
+_QUOTED = re.compile(r"[\"“”„«»]([^\"“”„«»]{2,200})[\"“”„«»]")
+_EXACT_TOKEN = re.compile(r"[\w./:-]*\d[\w./:-]*|[A-Za-z]+[-_][\w-]+")  # numbers, codes, identifiers
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+")
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def exact_terms(query: str) -> tuple[list[str], list[str]]:
+    """Quoted phrases, and exact tokens (numbers, codes such as INV-2023-0042, identifiers) of a query."""
+    phrases = [_norm(p) for p in _QUOTED.findall(query)]
+    rest = _QUOTED.sub(" ", query)
+    tokens = [t.lower().strip(".:-/") for t in _EXACT_TOKEN.findall(rest) if len(t.strip(".:-/")) >= 2]
+    return phrases, tokens
+
+
+def exact_match(text: str, phrases: list[str], tokens: list[str], query: str) -> float:
+    """1 when the chunk holds the whole query or every quoted phrase verbatim, else the share of exact tokens
+    it holds (0 when the query has none)."""
+    low = _norm(text)
+    if len(query.split()) >= 4 and _norm(_QUOTED.sub(lambda m: m.group(1), query)).rstrip("?.!") in low:
+        return 1.0
+    if phrases:
+        return 1.0 if all(p in low for p in phrases) else 0.0
+    if not tokens:
+        return 0.0
+    return sum(bool(re.search(rf"(?<![\w]){re.escape(t)}(?![\w])", low)) for t in tokens) / len(tokens)
+
+
+def _minmax(values: list[float]) -> list[float]:
+    lo, hi = min(values), max(values)
+    return [1.0 if hi == lo else (v - lo) / (hi - lo) for v in values]
+
+
+def fuse(result_lists: list[list[Hit]], k: int, method: str = "convex", alpha: float = 0.5,
+         weights: list[float] | None = None, query: str = "", exact_bonus: float = 0.0, rrf_k: int = 60) -> list[Hit]:
+    """Fuse ranked lists. `rrf`: Σ w/(rrf_k + rank). `convex`: α · (min-max normalised vector score) +
+    (1-α) · (normalised lexical score), absent = 0 (Bruch et al. 2022). Either way, `exact_bonus` × the chunk's
+    exact match (whole query, quoted phrase, numbers and codes) is added."""
+    if method == "rrf":
+        fused = rrf_fuse(result_lists, len({h.key for hits in result_lists for h in hits}), rrf_k, weights)
+        scores = {h.key: h.score for h in fused}
+        first = {h.key: h for h in fused}
+    else:
+        scores, first = {}, {}
+        for hits in result_lists:
+            if not hits:
+                continue
+            is_vector = hits[0].vector_score is not None and not hits[0].lexical
+            share = alpha if is_vector else 1 - alpha
+            for h, s in zip(hits, _minmax([h.score for h in hits])):
+                scores[h.key] = scores.get(h.key, 0.0) + share * s
+                prev = first.get(h.key)
+                first[h.key] = _merge(prev, h) if prev else h
+    if exact_bonus and query:
+        phrases, tokens = exact_terms(query)
+        for key in scores:
+            scores[key] += exact_bonus * exact_match(first[key].text, phrases, tokens, query)
+    out = []
+    for key, s in sorted(scores.items(), key=lambda kv: -kv[1])[:k]:
+        h = first[key]
+        out.append(Hit(h.path, h.chunk, s, h.text, h.page, h.heading, h.file_type, h.start, h.end, h.vector_score,
+                       h.lexical))
+    return out
+
+
+def _merge(a: Hit, b: Hit) -> Hit:
+    """One chunk found by several searches: the best vector score, lexical if any search matched its words."""
+    vs = [v for v in (a.vector_score, b.vector_score) if v is not None]
+    return Hit(a.path, a.chunk, a.score, a.text, a.page, a.heading, a.file_type, a.start, a.end,
+               max(vs) if vs else None, a.lexical or b.lexical)
+
+
+def cjk_search(store: Store, query: str, k: int, where: str | None = None) -> list[Hit]:
+    """Chinese, Japanese and Korean words have no spaces, so the word index cannot find them: chunks holding
+    the query's CJK character pairs, by how many of them they hold (a scan of the text column)."""
+    runs = _CJK.findall(query)
+    grams = sorted({r[i : i + 2] for r in runs for i in range(max(1, len(r) - 1))})
+    if not grams:
+        return []
+    rows = store.containing(grams, k * 5, _COLUMNS, where)
+    scored = [(sum(g in r["text"] for g in grams) / len(grams), r) for r in rows]
+    scored.sort(key=lambda x: -x[0])
+    return [_hit(r, s, lexical=True) for s, r in scored[:k] if s > 0]
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 import time
 from pathlib import Path
 from typing import Callable
@@ -15,10 +16,55 @@ from PySide6.QtWidgets import (QDialog, QHBoxLayout, QInputDialog, QLabel, QList
 from gui.tasks import Task, TaskRunner
 
 
+EVIDENCE_STYLE = "background:#ffc94d; font-weight:bold"
+UNSUPPORTED_STYLE = "background:#ffe3e3; color:#8a1f11"
+
+
+def highlight(text: str, sentences: list[str]) -> str:
+    """Escaped `text` with each evidence sentence (matched across line wraps) marked more strongly."""
+    spans = []
+    for sentence in sentences:
+        words = [re.escape(w) for w in sentence.split()]
+        m = re.search(r"\s+".join(words), text) if words else None
+        if m:
+            spans.append((m.start(), m.end()))
+    out, pos = [], 0
+    for start, end in sorted(spans):
+        if start < pos:
+            continue
+        out += [html.escape(text[pos:start]), f"<span style='{EVIDENCE_STYLE}'>{html.escape(text[start:end])}</span>"]
+        pos = end
+    return "".join(out) + html.escape(text[pos:])
+
+
+def render_answer(message: dict) -> str:
+    """One assistant message as HTML: the evidence first when the main claim failed, each sentence the
+    check found unsupported marked, with the reason in its tooltip."""
+    parts = []
+    if message.get("lead"):
+        parts.append(f"<p><b>{html.escape(message['lead'])}</b></p>")
+        parts.append("<p style='color:#777'><i>The model answered (its main claim is not what your files say):</i></p>")
+    checks = message.get("checks") or []
+    if not checks:
+        return "".join(parts) + f"<p style='white-space: pre-wrap'>{html.escape(message['content'])}</p>"
+    sentences = []
+    for c in checks:
+        if c["supported"]:
+            sentences.append(html.escape(c["sentence"]))
+        else:
+            sentences.append(f"<span style='{UNSUPPORTED_STYLE}' title='{html.escape(c.get('reason') or '')}'>"
+                             f"⚠ {html.escape(c['sentence'])}</span>")
+    return "".join(parts) + "<p>" + " ".join(sentences) + "</p>"
+
+
+CHAT_LIST_MIN_WIDTH, CHAT_LIST_MAX_WIDTH = 140, 240
+
+
 class SourcePreview(QDialog):
     """One cited chunk, highlighted inside its neighbours, with the file path, page and an 'Open file' button."""
 
-    def __init__(self, source, context: tuple[str, str, str], parent: QWidget | None = None) -> None:
+    def __init__(self, source, context: tuple[str, str, str], parent: QWidget | None = None,
+                 evidence: list[str] | None = None) -> None:
         super().__init__(parent)
         self.source = source
         self.setWindowTitle(f"Source [{source.n}] — {Path(source.path).name}")
@@ -30,10 +76,11 @@ class SourcePreview(QDialog):
         self.where.setWordWrap(True)
         before, chunk, after = context
         self.chunk_text = chunk
+        self.evidence = [e for e in (evidence or []) if e]
         self.body = QTextBrowser()
         self.body.setHtml(
             f"<div style='white-space: pre-wrap'><span style='color:#777'>{html.escape(before)}</span>"
-            f"<a name='hit'></a><span style='background:#fff3a8'>{html.escape(chunk)}</span>"
+            f"<a name='hit'></a><span style='background:#fff3a8'>{highlight(chunk, self.evidence)}</span>"
             f"<span style='color:#777'>{html.escape(after)}</span></div>"
         )
         open_btn = QPushButton("Open file")
@@ -65,7 +112,8 @@ class ChatPanel(QWidget):
         ren_btn.clicked.connect(self.rename_chat)
         del_btn.clicked.connect(self.delete_chat)
         left = QWidget()
-        left.setMaximumWidth(260)
+        left.setMinimumWidth(CHAT_LIST_MIN_WIDTH)
+        left.setMaximumWidth(CHAT_LIST_MAX_WIDTH)
         ll = QVBoxLayout(left)
         ll.addWidget(QLabel("<b>Chats</b>"))
         ll.addWidget(self.chat_list)
@@ -108,11 +156,13 @@ class ChatPanel(QWidget):
         col.addWidget(self.stop_btn)
         inrow.addLayout(col)
         rl.addLayout(inrow)
-        split = QSplitter()
+        self.split = split = QSplitter()
         split.addWidget(left)
         split.addWidget(right)
-        split.setStretchFactor(1, 3)
-        split.setSizes([200, 600])
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 1)
+        split.setCollapsible(1, False)
+        split.setSizes([CHAT_LIST_MIN_WIDTH, 10_000])  # the transcript takes what is left
         lay = QVBoxLayout(self)
         lay.addWidget(split)
         self._render_timer = QTimer(self, interval=60, timeout=self._render_if_dirty)
@@ -208,14 +258,20 @@ class ChatPanel(QWidget):
         if ans.refused:
             self.notice.setText("Not found in your files — Hearth did not guess.")
             self.notice.show()
-        for s in ans.sources:
-            label = f"[{s.n}] {Path(s.path).name}" + (f" p.{s.page}" if s.page else "")
-            chip = QPushButton(label)
-            chip.setToolTip(s.path)
-            chip.setStyleSheet("border-radius: 10px; padding: 3px 10px; background: #e8eefc"
-                               + ("; font-weight: bold" if s.n in ans.cited else ""))
-            chip.clicked.connect(lambda _=False, s=s: self.open_source(s))
-            self.chips_layout.addWidget(chip)
+        cited = [s for s in ans.sources if s.n in ans.cited]
+        others = [s for s in ans.sources if s.n not in ans.cited]
+        for title, group in (("Cited:", cited), ("Also retrieved:" if cited else "Sources:", others)):
+            if not group:
+                continue
+            self.chips_layout.addWidget(QLabel(title))
+            for s in group:
+                label = f"[{s.n}] {Path(s.path).name}" + (f" p.{s.page}" if s.page else "")
+                chip = QPushButton(label)
+                chip.setToolTip(s.path)
+                chip.setStyleSheet("border-radius: 10px; padding: 3px 10px; background: #e8eefc"
+                                   + ("; font-weight: bold" if s.n in ans.cited else ""))
+                chip.clicked.connect(lambda _=False, s=s: self.open_source(s))
+                self.chips_layout.addWidget(chip)
         self.chips_layout.addStretch(1)
         self.answer_finished.emit(ans)
 
@@ -228,14 +284,20 @@ class ChatPanel(QWidget):
         self.on_error(exc)
 
     def open_source(self, source) -> SourcePreview:
-        preview = SourcePreview(source, self.ws.source_context(source.path, source.chunk), self)
+        ans = self.last_answer
+        evidence = []
+        if ans is not None:
+            evidence = [c.evidence for c in ans.checks if c.supported and c.source == source.n]
+            if ans.lead is not None and ans.lead.source == source.n:
+                evidence.insert(0, ans.lead.text.removesuffix(" …"))
+        preview = SourcePreview(source, self.ws.source_context(source.path, source.chunk), self, evidence)
         self.previews.append(preview)
         preview.show()
         return preview
 
     def chip_buttons(self) -> list[QPushButton]:
         return [self.chips_layout.itemAt(i).widget() for i in range(self.chips_layout.count())
-                if self.chips_layout.itemAt(i).widget() is not None]
+                if isinstance(self.chips_layout.itemAt(i).widget(), QPushButton)]
 
     def _clear_chips(self) -> None:
         while self.chips_layout.count():
@@ -252,11 +314,13 @@ class ChatPanel(QWidget):
         self._dirty = False
         parts = []
         for m in (self.chat.messages if self.chat else []):
-            who = "You" if m["role"] == "user" else "Hearth"
-            parts.append(f"**{who}:** {m['content']}")
+            if m["role"] == "user":
+                parts.append(f"<p><b>You:</b> {html.escape(m['content'])}</p>")
+            else:
+                parts.append("<p><b>Hearth:</b></p>" + render_answer(m))
         if self.task is not None:
-            parts.append(f"**You:** {self.pending_question}")
-            parts.append(f"**Hearth:** {self.stream_buffer or '…'}")
-        self.transcript.setMarkdown("\n\n".join(parts))
+            parts.append(f"<p><b>You:</b> {html.escape(self.pending_question)}</p>")
+            parts.append(f"<p><b>Hearth:</b> {html.escape(self.stream_buffer or '…')}</p>")
+        self.transcript.setHtml("".join(parts))
         self.transcript.verticalScrollBar().setValue(self.transcript.verticalScrollBar().maximum())
         self._last_render = time.monotonic()

@@ -6,7 +6,7 @@ import os
 from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFileDialog, QGridLayout, QHeaderView, QLabel, QLineEdit,
                                QProgressBar, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from gui.tasks import TaskRunner
@@ -84,9 +84,9 @@ class FoldersPanel(QWidget):
                         (self.pause_btn, self.toggle_pause), (self.problems_btn, self.show_problems)):
             b.clicked.connect(slot)
             b.setEnabled(False)
-        buttons = QHBoxLayout()
-        for b in (self.add_btn, self.remove_btn, self.pause_btn, self.problems_btn):
-            buttons.addWidget(b)
+        buttons = QGridLayout()  # two by two, so the panel can be narrow and leave the chat its width
+        for i, b in enumerate((self.add_btn, self.remove_btn, self.pause_btn, self.problems_btn)):
+            buttons.addWidget(b, i // 2, i % 2)
         lay = QVBoxLayout(self)
         lay.addWidget(QLabel("<b>Folders</b> — drop a folder here to add it"))
         lay.addWidget(self.table)

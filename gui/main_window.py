@@ -17,7 +17,10 @@ from gui.training_panel import TrainingPanel
 from operations import SAMPLE_DOCS, Workspace
 
 log = logging.getLogger(__name__)
-DEFAULT_SIZE = (1200, 760)
+SCREEN_SHARE = 0.85  # the first window covers this share of the screen's free area
+MIN_SIZE = (900, 600)
+FOLDERS_SHARE = 0.3  # of the window's width, at first
+SETTINGS = ("Hearth", "Hearth")
 
 
 class _WatcherBridge(QObject):
@@ -44,22 +47,39 @@ class MainWindow(QMainWindow):
         self.training.model_ready.connect(self.use_model)
         self.bridge.report.connect(self.folders.on_report)
         self.bridge.progress.connect(self.folders.on_progress)
-        split = QSplitter(Qt.Horizontal)
+        self.split = split = QSplitter(Qt.Horizontal)
         split.addWidget(self.folders)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.chat, "Chat")
         self.tabs.addTab(self.training, "Fine-tune")
         split.addWidget(self.tabs)
-        split.setStretchFactor(1, 2)
-        split.setSizes([460, 820])
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 1)
         self.setCentralWidget(split)
         self._build_toolbar()
         self.statusBar().showMessage("Starting…")
-        settings = QSettings("Hearth", "Hearth")
+        self._restore_layout()
+
+    def _restore_layout(self) -> None:
+        """Where the person left the window and its splitters; the first time, sized to the screen."""
+        settings = QSettings(*SETTINGS)
         if settings.value("geometry"):
             self.restoreGeometry(settings.value("geometry"))
         else:
-            self.resize(*DEFAULT_SIZE)
+            screen = self.screen().availableGeometry()
+            w = max(MIN_SIZE[0], int(screen.width() * SCREEN_SHARE))
+            h = max(MIN_SIZE[1], int(screen.height() * SCREEN_SHARE))
+            self.resize(min(w, screen.width()), min(h, screen.height()))
+            self.split.setSizes([int(self.width() * FOLDERS_SHARE), int(self.width() * (1 - FOLDERS_SHARE))])
+        for key, splitter in (("main_splitter", self.split), ("chat_splitter", self.chat.split)):
+            if settings.value(key):
+                splitter.restoreState(settings.value(key))
+
+    def _save_layout(self) -> None:
+        settings = QSettings(*SETTINGS)
+        settings.setValue("geometry", self.saveGeometry())
+        settings.setValue("main_splitter", self.split.saveState())
+        settings.setValue("chat_splitter", self.chat.split.saveState())
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Main")
@@ -160,7 +180,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         """Stop generation and indexing, wait for the workers, stop watching; nothing written is lost."""
-        QSettings("Hearth", "Hearth").setValue("geometry", self.saveGeometry())
+        self._save_layout()
         self.chat.stop()
         self.training.cancel()
         self.statusBar().showMessage("Closing…")

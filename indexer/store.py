@@ -79,8 +79,8 @@ class FileRecord:
 
 
 def filter_clause(folder: str | None = None, file_types: Sequence[str] | None = None,
-                  since_ns: int | None = None) -> str | None:
-    """The WHERE clause that restricts chunks to a folder, some file types, or files modified since a time."""
+                  since_ns: int | None = None, until_ns: int | None = None) -> str | None:
+    """The WHERE clause that restricts chunks to a folder, some file types, or files modified in a time span."""
     parts = []
     if folder:
         parts.append(f"folder = {sql_str(folder)}")
@@ -88,6 +88,8 @@ def filter_clause(folder: str | None = None, file_types: Sequence[str] | None = 
         parts.append(f"file_type IN ({', '.join(sql_str(t) for t in file_types)})")
     if since_ns is not None:
         parts.append(f"mtime_ns >= {int(since_ns)}")
+    if until_ns is not None:
+        parts.append(f"mtime_ns < {int(until_ns)}")
     return " AND ".join(parts) or None
 
 
@@ -202,6 +204,11 @@ class Store:
         for group in _batches(sorted(set(paths))):
             rows += self.chunk_rows(_in_list("path", group), columns)
         return rows
+
+    def containing(self, needles: Sequence[str], k: int, columns: list[str], where: str | None = None) -> list[dict]:
+        """Chunks whose text contains any of these strings (a scan; for scripts the word index cannot split)."""
+        like = " OR ".join(f"text LIKE {sql_str('%' + n.replace('%', '').replace('_', '') + '%')}" for n in needles)
+        return self.chunk_rows(f"({like})" + (f" AND {where}" if where else ""), columns)[: max(k, 0)]
 
     def nearest(self, query_vector: np.ndarray, k: int, columns: list[str], where: str | None = None) -> list[dict]:
         """The k chunks nearest to a normalised vector; each row carries `_distance` (squared L2)."""

@@ -19,6 +19,15 @@ def chat_model(tmp_path_factory):
     return str(bundled_model_path(resolve_data_dir(tmp_path_factory.mktemp("gguf")).ensure()))
 
 
+@pytest.fixture(autouse=True)
+def own_settings(tmp_path):
+    """Window geometry and splitters go to a temp folder, not to the person's own settings."""
+    from PySide6.QtCore import QSettings
+
+    QSettings.setPath(QSettings.NativeFormat, QSettings.UserScope, str(tmp_path / "qsettings"))
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "qsettings"))
+
+
 @pytest.fixture
 def window(qtbot, tmp_path, chat_model):
     from gui.main_window import MainWindow
@@ -167,3 +176,36 @@ def test_model_list_is_the_cli_list_and_a_toolbar_choice_survives_a_restart(wind
     assert [(m["label"], m["path"]) for m in listed] == shown
     assert [m["path"] for m in listed if m["chosen"]] == [str(other)]
     assert Workspace.open(root).chosen_model == str(other)  # what the next start reads
+
+
+def test_the_transcript_gets_the_width_and_the_layout_survives_a_restart(window, qtbot):
+    from gui.main_window import MainWindow
+
+    qtbot.waitExposed(window)
+    chat_list, transcript = window.chat.split.sizes()
+    assert transcript > 2 * chat_list, (chat_list, transcript)
+    screen = window.screen().availableGeometry()
+    assert window.width() >= min(900, screen.width()) and window.width() <= screen.width()
+    window.split.setSizes([300, window.width() - 300])
+    window.chat.split.setSizes([200, transcript])
+    saved = (window.split.sizes()[0], window.chat.split.sizes()[0])
+    ws = window.ws
+    window.close()
+    again = MainWindow(ws, offer_sample=False)
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitExposed(again)
+    assert (again.split.sizes()[0], again.chat.split.sizes()[0]) == saved
+    again.runner.shutdown()
+
+
+def test_unsupported_sentences_are_marked_and_the_evidence_leads():
+    from gui.chat_panel import highlight, render_answer
+
+    html = render_answer({"content": "It rises for 12 hours [1]. Bake it [1].", "lead": "Your files say: «four to six hours» [1]",
+                          "checks": [{"sentence": "It rises for 12 hours [1].", "supported": False, "reason": "12"},
+                                     {"sentence": "Bake it [1].", "supported": True}]})
+    assert html.index("Your files say") < html.index("It rises")
+    assert "⚠ It rises for 12 hours [1].</span>" in html and "⚠ Bake" not in html
+    marked = highlight("The bulk rise takes four to\nsix hours. Then shape.", ["The bulk rise takes four to six hours."])
+    assert "font-weight:bold'>The bulk rise takes four to\nsix hours.</span> Then shape." in marked

@@ -1,0 +1,72 @@
+"""The answer checks, routing and fusion as plain functions (fast tier: no model)."""
+
+from engine.checks import (check_sentences, evidence_for, missing_facts, numbers, remove_missing_citations,
+                           split_sentences)
+from engine.collection import route
+from engine.prompting import Source
+from engine.retrieval import Hit, exact_terms, fuse
+
+DOUGH = Source(1, "/docs/bread.md", 0, None, None,
+               "## Rising\n\nThe bulk rise takes four to six hours at 24 °C. The dough is ready when it has\n"
+               "grown by about half. After shaping, the loaf rests in the fridge overnight, 10 to 14 hours.")
+LOCK = Source(2, "/docs/faillock.conf.md", 0, None, None,
+              "unlock_time=n The access will be re-enabled after n seconds after the lock out. The default is 600 "
+              "(10 minutes).")
+
+
+def test_sentences_numbers_and_units():
+    assert split_sentences("It rises for 4 hours [1]. Bake it, e.g. at 250 °C. Done!") == [
+        "It rises for 4 hours [1].", "Bake it, e.g. at 250 °C.", "Done!"]
+    assert split_sentences("a line that wraps\ninto the next. Row two,\nStill row three") == [
+        "a line that wraps into the next.", "Row two,", "Still row three"]
+    assert numbers("four to six hours, 8,000 ports, 2.5 kg, 30s, ext4") == {"4", "6", "8000", "2.5", "30"}
+    assert missing_facts("It takes 10 seconds.", LOCK.text) == ["10 second"]
+    assert missing_facts("It takes 10 minutes.", LOCK.text) == []
+    assert missing_facts("Call HeatRight on 0161 496 0000.", "The plumber is Dave.") == ["0000", "0161", "496",
+                                                                                       "HeatRight"]
+
+
+def test_a_wrong_number_is_flagged_and_the_evidence_answers_the_question():
+    checks = check_sentences("The dough should rise for 12 to 14 hours [1].", [DOUGH], None,
+                             question="How long should the bread dough rise?")
+    assert not checks[0].supported and "12" in checks[0].missing
+    assert check_sentences("The bulk rise takes four to six hours [1].", [DOUGH], None)[0].supported
+    ev = evidence_for("How long should the bread dough rise?", [DOUGH], None)
+    assert ev.source == 1 and "four to six hours" in ev.text
+
+
+def test_a_how_many_answer_without_a_number_is_not_an_answer():
+    checks = check_sentences("The access is re-enabled after the lock out.", [LOCK], None,
+                             question="After how many seconds is the access re-enabled?")
+    assert not checks[0].supported and "number" in checks[0].reason
+
+
+def test_citations_to_missing_sources_are_removed():
+    text, removed = remove_missing_citations("Yes [1]. No [4]. Maybe [2][7].", 2)
+    assert text == "Yes [1]. No. Maybe [2]." and removed == [4, 7]
+
+
+def test_collection_questions_are_routed_by_rules():
+    q = route("List my PDFs from 2023 about taxes?")
+    assert (q.kind, q.topic, q.file_types, q.year) == ("list", "taxes", ["pdf"], 2023)
+    assert route("How many files mention HeatRight?").kind == "count"
+    assert route("Which documents talk about the garlic?").topic == "garlic"
+    for question in ("How long should the dough rise?", "What is the phone number of the plumber?",
+                     "Which day is recycling collected?", "list the steps to bake bread"):
+        assert route(question) is None, question
+
+
+def hit(path: str, score: float, text: str, vector: bool) -> Hit:
+    return Hit(path, 0, score, text, None, None, vector_score=score if vector else None, lexical=not vector)
+
+
+def test_fusion_keeps_an_exact_match_that_rrf_loses():
+    sentence = "The quokka zephyr ledger lists 4711 marzipan crates."
+    long_chunk = "filler " * 100 + sentence + " filler" * 100
+    vec = [hit("/short-a", 0.80, "Notes on the quokka and the zephyr ledger.", True),
+           hit("/short-b", 0.78, "A zephyr ledger of marzipan crates.", True)]
+    text = [hit("/long", 9.0, long_chunk, False), hit("/short-b", 4.0, "A zephyr ledger of marzipan crates.", False),
+            hit("/short-a", 3.5, "Notes on the quokka and the zephyr ledger.", False)]
+    assert fuse([vec, text], 3, "rrf")[0].path != "/long"  # today: a file in both lists beats one in one
+    assert fuse([vec, text], 3, "convex", 0.5, query=sentence, exact_bonus=0.5)[0].path == "/long"
+    assert exact_terms('find "the heron waits" INV-2023-0042') == (["the heron waits"], ["inv-2023-0042"])
