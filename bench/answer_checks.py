@@ -21,14 +21,15 @@ import re
 import subprocess
 import tempfile
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 from benchlib import ROOT, Timer
 
 from common.paths import resolve_data_dir
-from engine.answer import Engine
-from engine.checks import (CheckConfig, _claim_check, _Vectors, content_words, numbers, source_windows,
-                           split_sentences)
+from engine.answer import Answer, Engine
+from engine.checks import (CheckConfig, _claim_check, _Vectors, citations, content_words, numbers, quantities,
+                           source_windows, split_sentences)
 from engine.config import EngineConfig
 from engine.prompting import Source
 from indexer.config import IndexConfig
@@ -48,11 +49,15 @@ def page_path(name: str) -> Path | None:
 
 
 def correct(text: str, answers: list[str]) -> bool:
-    """An accepted answer is in the text: its numbers and its words (case-insensitive)."""
-    have_nums, low = numbers(text), " ".join(text.lower().split())
+    """An accepted answer is in the text: its numbers with their units ("1 minute" = "1min"), and its other
+    words (case-insensitive)."""
+    have_nums, have_q, low = numbers(text), set(quantities(text)), " ".join(text.lower().split())
     for a in answers:
-        words = [w.lower() for w in re.findall(r"[A-Za-z][\w-]*", a) if w.lower() not in ("percent", "ms")]
-        if numbers(a) <= have_nums and all(w in low for w in words):
+        qs = quantities(a)
+        units = {w for _, u in qs if u for w in re.findall(r"[A-Za-z]+", a)}
+        words = [w.lower() for w in re.findall(r"[A-Za-z][\w-]*", a) if w not in units]
+        if numbers(a) <= have_nums and all(w in low for w in words) and \
+                all((n, u) in have_q or u is None for n, u in qs):
             return True
     return False
 
@@ -107,16 +112,12 @@ def calibrate(pairs, emb: Embedder) -> tuple[CheckConfig, dict]:
 
 
 # -- 2. evaluation -------------------------------------------------------------------------------------
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--distractors", type=int, default=300)
-    ap.add_argument("--limit", type=int, default=0, help="ask only the first N questions")
-    ap.add_argument("--calibration-pairs", type=int, default=300)
-    ap.add_argument("--seed", type=int, default=0)
-    args = ap.parse_args()
-    qa = [json.loads(line) for line in QA_FILE.read_text().splitlines() if line.strip()]
-    if args.limit:
-        qa = qa[: args.limit]
+OUT = ROOT / "bench" / "out"
+CACHE = OUT / "answer_cache.json"  # the model's answers and their sources, to re-run only the checks
+
+
+def generate(args, qa: list[dict], emb: Embedder) -> dict:
+    """Index the corpus, calibrate on documents outside the QA pages, answer every question once."""
     work = Path(tempfile.mkdtemp(prefix="hearth-checks-"))
     corpus = work / "man"
     corpus.mkdir()
@@ -139,25 +140,51 @@ def main() -> None:
             calibration_docs.append((name, r[1]))
         added += 1
     print(f"corpus: {len(qa_pages)} QA pages + {added} distractor man pages; {len(qa)} questions")
-
-    emb = Embedder(bundled_embedder_dir(), "auto", 64)
     with Timer() as t:
         pairs = labelled_pairs(calibration_docs, emb, args.calibration_pairs, args.seed)
         check_cfg, cal = calibrate(pairs, emb)
     print(f"calibration on {cal['pairs']} labelled claims ({cal['supported']} supported), none from the QA pages: "
           f"lexical weight {check_cfg.lexical_weight}, threshold {check_cfg.threshold}, balanced accuracy "
           f"{cal['balanced_accuracy']} ({t.seconds:.0f} s)")
-
     ix = Indexer(IndexConfig(), resolve_data_dir(work / "data"), emb)
     ix.index_folders([corpus])
-    cfg = EngineConfig(check_answers=False, check_lexical_weight=check_cfg.lexical_weight,
-                       check_threshold=check_cfg.threshold)
-    engine = Engine(cfg, ix.data, ix.store, emb)
-    rows = []
+    engine = Engine(EngineConfig(check_answers=False), ix.data, ix.store, emb)
+    answers = []
     for q in qa:
         t0 = time.perf_counter()
         ans = engine.ask(q["question"])
-        t_answer = time.perf_counter() - t0
+        answers.append({"answer": ans.answer, "refused": ans.refused, "t_answer": time.perf_counter() - t0,
+                        "sources": [asdict(s) for s in ans.sources]})
+        print(".", end="", flush=True)
+    ix.close()
+    cache = {"calibration": {**cal, "lexical_weight": check_cfg.lexical_weight, "threshold": check_cfg.threshold},
+             "answers": answers}
+    OUT.mkdir(exist_ok=True)
+    CACHE.write_text(json.dumps(cache))
+    return cache
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--distractors", type=int, default=300)
+    ap.add_argument("--limit", type=int, default=0, help="ask only the first N questions")
+    ap.add_argument("--calibration-pairs", type=int, default=300)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--reuse", action="store_true", help="check the answers of the last run again (no generation)")
+    args = ap.parse_args()
+    qa = [json.loads(line) for line in QA_FILE.read_text().splitlines() if line.strip()]
+    if args.limit:
+        qa = qa[: args.limit]
+    emb = Embedder(bundled_embedder_dir(), "auto", 64)
+    cache = json.loads(CACHE.read_text()) if args.reuse and CACHE.exists() else generate(args, qa, emb)
+    cal = cache["calibration"]
+    check_cfg = CheckConfig(cal["lexical_weight"], cal["threshold"])
+    engine = Engine(EngineConfig(check_lexical_weight=check_cfg.lexical_weight, check_threshold=check_cfg.threshold,
+                                 vector_cache=False), None, None, emb)  # only its checks run here
+    rows = []
+    for q, a in zip(qa, cache["answers"]):
+        ans = Answer(a["answer"], [Source(**s) for s in a["sources"]], a["refused"])
+        ans.cited = sorted(set(citations(ans.answer)))
         t0 = time.perf_counter()
         if not ans.refused:
             engine.check(q["question"], ans)
@@ -166,15 +193,17 @@ def main() -> None:
         right = correct(ans.answer, q["answers"])
         rows.append({"q": q["question"], "retrieved": retrieved, "refused": ans.refused, "right_today": right,
                      "flagged": ans.lead is not None, "right_shown": correct(ans.shown, q["answers"]),
-                     "answer": ans.answer, "lead": ans.lead_text, "t_answer": t_answer, "t_check": t_check,
-                     "sentences": len(ans.checks), "unsupported": sum(not c.supported for c in ans.checks)})
-        print(f"{'R' if retrieved else '-'} {'✓' if right else '✗'}→{'✓' if rows[-1]['right_shown'] else '✗'}"
-              f"{' flagged' if rows[-1]['flagged'] else ''}  {q['question'][:70]}", flush=True)
-    ix.close()
-    report(rows, check_cfg, cal)
+                     "answer": ans.answer, "lead": ans.lead_text, "t_answer": a["t_answer"], "t_check": t_check,
+                     "reasons": [c.reason for c in ans.checks if not c.supported]})
+    print()
+    half = len(rows) // 2
+    for label, part in (("dev (first half, used to tune the checks)", rows[:half]),
+                        ("test (second half, held out)", rows[half:]), ("all", rows)):
+        report(label, part)
+    (OUT / "answer_checks.json").write_text(json.dumps({"calibration": cal, "rows": rows}, indent=1))
 
 
-def report(rows: list[dict], check_cfg: CheckConfig, cal: dict) -> None:
+def report(label: str, rows: list[dict]) -> None:
     got = [r for r in rows if r["retrieved"] and not r["refused"]]
     n = len(got)
     today = sum(r["right_today"] for r in got) / n
@@ -185,19 +214,13 @@ def report(rows: list[dict], check_cfg: CheckConfig, cal: dict) -> None:
     flagged_right = sum(r["flagged"] for r in right) / max(1, len(right))
     t_answer = sum(r["t_answer"] for r in got)
     t_check = sum(r["t_check"] for r in got)
-    print(f"\n{len(rows)} questions; page retrieved for {n} (answered)")
-    print(f"answered correctly, first shown answer: today {today:.3f} → checked {shown:.3f} "
+    print(f"\n{label}: {len(rows)} questions, page retrieved for {n}")
+    print(f"  answered correctly, first shown answer: today {today:.3f} → checked {shown:.3f} "
           f"({shown / today if today else float('inf'):.2f}x; target >= 0.7)")
-    print(f"wrong answers flagged: {flagged_wrong:.3f} of {len(wrong)} (target >= 0.8)")
-    print(f"right answers wrongly flagged: {flagged_right:.3f} of {len(right)} (target <= 0.1)")
-    print(f"time the checks add: {t_check / t_answer:.3f} of the answer time "
+    print(f"  wrong answers flagged: {flagged_wrong:.3f} of {len(wrong)} (target >= 0.8)")
+    print(f"  right answers wrongly flagged: {flagged_right:.3f} of {len(right)} (target <= 0.1)")
+    print(f"  time the checks add: {t_check / t_answer:.3f} of the answer time "
           f"({1000 * t_check / n:.0f} ms vs {1000 * t_answer / n:.0f} ms per answer; target <= 0.10)")
-    out = ROOT / "bench" / "out"
-    out.mkdir(exist_ok=True)
-    (out / "answer_checks.json").write_text(json.dumps(
-        {"calibration": {**cal, "lexical_weight": check_cfg.lexical_weight, "threshold": check_cfg.threshold},
-         "rows": rows}, indent=1))
-    print(f"per-question rows: {out / 'answer_checks.json'}")
 
 
 if __name__ == "__main__":

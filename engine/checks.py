@@ -318,9 +318,12 @@ def rank_windows(query: str, windows: list[Window], vectors: _Vectors, weight: f
     return [(float(scores[j]), windows[int(top[j])]) for j in order]
 
 
-def support(claim: str, window: Window, vectors: _Vectors, weight: float) -> float:
-    """How well one window states the claim: weighted lexical overlap and embedding similarity."""
-    lex = lexical_overlap(claim, window.text)
+def support(claim: str, window: Window, vectors: _Vectors, weight: float, question: str = "") -> float:
+    """How well one window states the claim: weighted lexical overlap and embedding similarity. Words the
+    claim only repeats from the question need no support (its facts still do)."""
+    echoed = content_words(question)
+    own = " ".join(w for w in _WORD.findall(claim) if _stem(w) not in echoed) if echoed else claim
+    lex = lexical_overlap(own, window.text) if (content_words(own) or numbers(own)) else 1.0
     vecs = vectors([claim, window.text])
     return lex if vecs is None else float(weight * lex + (1 - weight) * (vecs[1] @ vecs[0]))
 
@@ -332,8 +335,8 @@ def _claim_check(sentence: str, claim: str, question: str, windows: list[Window]
     else:
         ranked = rank_windows(f"{claim} {question}".strip(), windows, vectors, exclude=exclude)
     ranked = ranked[:CLAIM_WINDOWS]
-    best = max(((support(claim, w, vectors, cfg.lexical_weight), w) for _, w in ranked), key=lambda x: x[0],
-               default=(0.0, None))
+    best = max(((support(claim, w, vectors, cfg.lexical_weight, question), w) for _, w in ranked),
+               key=lambda x: x[0], default=(0.0, None))
     score, window = best
     if window is None:
         return SentenceCheck(sentence, False, None, "", 0.0, sorted(facts(claim)), cites, "no source text to check")
@@ -363,8 +366,11 @@ def check_sentences(answer: str, sources: Sequence[Source], embed: Embed | None,
     for sentence in split_sentences(answer):
         claim = strip_citations(sentence)
         cites = [n for n in citations(sentence) if n in known]
-        if not (content_words(claim) or numbers(claim)):  # "Yes." or a bare citation: nothing to check
-            out.append(SentenceCheck(sentence, True, cites[0] if cites else None, "", 1.0, [], cites))
+        if not (content_words(claim) or numbers(claim)):  # "Yes." or a bare citation: nothing to check…
+            answers = main_done or not question  # …but as the first sentence it answers nothing
+            out.append(SentenceCheck(sentence, answers, cites[0] if cites else None, "", 1.0 if answers else 0.0, [],
+                                     cites, "" if answers else "it does not answer the question"))
+            main_done = True
             continue
         scope = [w for w in windows if w.source in cites] or windows
         out.append(_claim_check(sentence, claim, question, scope, vectors, cfg, cites, not main_done,
@@ -374,8 +380,8 @@ def check_sentences(answer: str, sources: Sequence[Source], embed: Embed | None,
 
 
 def main_claim(checks: list[SentenceCheck]) -> SentenceCheck | None:
-    """The first sentence that states something (the one a reader takes as the answer)."""
-    return next((c for c in checks if c.evidence or c.missing or not c.supported), None)
+    """The first sentence (the one a reader takes as the answer)."""
+    return checks[0] if checks else None
 
 
 def quantity_bonus(question: str, windows: list[Window]) -> np.ndarray | None:

@@ -30,7 +30,7 @@ class EngineConfig:
     # exact_bonus × exact match (the whole query, a quoted phrase, numbers and codes). bench/retrieval_fusion.py.
     fusion: str = "convex"
     fusion_alpha: float = 0.5
-    exact_bonus: float = 0.5
+    exact_bonus: float = 1.0
     vector_cache: bool = True  # keep vectors in memory for long-lived engines (the app); one-shot commands skip it
     multi_query: bool = False  # the local model writes variants of the question; results are fused
     rerank_model: str = ""  # a local cross-encoder folder; "" keeps the fused order
