@@ -190,9 +190,11 @@ def main() -> None:
             engine.check(q["question"], ans)
         t_check = time.perf_counter() - t0
         retrieved = any(Path(s.path).name == f"{q['page']}.md" for s in ans.sources)
-        right = correct(ans.answer, q["answers"])
+        page_numbers = numbers(" ".join(s.text for s in ans.sources if Path(s.path).name == f"{q['page']}.md"))
+        # right: states an accepted answer and no number its page does not hold ("300 (15 minutes)" is wrong)
+        right = correct(ans.answer, q["answers"]) and numbers(ans.answer) <= page_numbers | numbers(q["question"])
         rows.append({"q": q["question"], "retrieved": retrieved, "refused": ans.refused, "right_today": right,
-                     "flagged": ans.lead is not None, "right_shown": correct(ans.shown, q["answers"]),
+                     "flagged": ans.lead is not None, "right_shown": right if ans.lead is None else correct(ans.shown, q["answers"]),
                      "answer": ans.answer, "lead": ans.lead_text, "t_answer": a["t_answer"], "t_check": t_check,
                      "reasons": [c.reason for c in ans.checks if not c.supported]})
     print()

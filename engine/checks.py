@@ -73,8 +73,8 @@ NAME_STOP = {"I", "The", "A", "An", "It", "This", "That", "These", "Those", "If"
 class CheckConfig:
     """Calibrated in bench/answer_checks.py on a labelled set of supported and unsupported sentences."""
 
-    lexical_weight: float = 0.5  # support = w * lexical overlap + (1 - w) * embedding similarity
-    threshold: float = 0.55
+    lexical_weight: float = 1.0  # support = w * lexical overlap + (1 - w) * embedding similarity
+    threshold: float = 0.8
 
 
 @dataclass
@@ -256,9 +256,9 @@ class Window:
 def source_windows(sources: Sequence[Source]) -> list[Window]:
     out = []
     for s in sources:
-        sents = split_sentences(s.text)
+        sents = [t for t in split_sentences(s.text) if not t.startswith("#")]  # headings are no evidence
         for i, sent in enumerate(sents):
-            if len(_WORD.findall(sent)) >= MIN_EVIDENCE_WORDS and not sent.startswith("#"):
+            if len(_WORD.findall(sent)) >= MIN_EVIDENCE_WORDS:
                 out.append(Window(s.n, sent, " ".join(sents[max(0, i - WINDOW_SIDE): i + WINDOW_SIDE + 1])))
     return out
 

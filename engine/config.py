@@ -40,8 +40,8 @@ class EngineConfig:
     # Answer checks (engine/checks.py): each sentence against its sources; calibrated in bench/answer_checks.py.
     check_answers: bool = True
     collection_questions: bool = True  # "which files mention X" is answered from the index, not by the model
-    check_lexical_weight: float = 0.5
-    check_threshold: float = 0.55
+    check_lexical_weight: float = 1.0
+    check_threshold: float = 0.8
     history_turns: int = 4  # messages of the chat history given to the model and to condensing
 
     def __post_init__(self) -> None:
