@@ -47,7 +47,8 @@ def test_ask_cites_the_right_file(sample_engine, question, expected):
     assert Path(ans.sources[0].path).name == expected
     assert sample_engine.generator.calls == calls + 1 and "".join(tokens).strip() == ans.answer
     js = ans.to_json()
-    assert set(js) == {"answer", "sources", "refused"} and js["sources"][0]["n"] == 1
+    assert set(js) == {"answer", "sources", "refused", "lead", "checks"} and js["sources"][0]["n"] == 1
+    assert len(js["checks"]) == len(ans.checks) >= 1 and {"sentence", "supported", "evidence"} <= set(js["checks"][0])
 
 
 @pytest.mark.e2e
@@ -138,22 +139,22 @@ def test_multi_query_and_follow_up(make_indexer, data_dir, generator):
     assert not ans.refused and Path(ans.sources[0].path).name == "bicycle-maintenance.txt"
 
 
+def cli(capsys, data, *args) -> str:
+    """One CLI command in this process (the same parser and code as `main.py`; the imports are paid once)."""
+    from cli import main
+
+    code = main([*args, "--data-dir", str(data)])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    return out.out
+
+
 @pytest.mark.e2e
-def test_eval_and_chat_commands(tmp_path):
+def test_eval_and_chat_commands(tmp_path, capsys):
     import json
-    import subprocess
-    import sys
 
-    root = Path(__file__).resolve().parent.parent
     data = tmp_path / "data"
-
-    def run(*args):
-        p = subprocess.run([sys.executable, str(root / "main.py"), *args, "--data-dir", str(data)],
-                           capture_output=True, text=True, cwd=root, timeout=600)
-        assert p.returncode == 0, p.stderr
-        return p.stdout
-
-    run("index", str(SAMPLE))
+    cli(capsys, data, "index", str(SAMPLE))
     q = tmp_path / "q.jsonl"
     q.write_text("\n".join(json.dumps(r) for r in [
         {"query": "how long to bake the loaf", "relevant": ["sourdough-bread.md"]},
@@ -161,17 +162,17 @@ def test_eval_and_chat_commands(tmp_path):
         {"query": "walking route around Buttermere", "relevant": ["trip-notes.rst"]},
         {"query": "vet for the cat", "relevant": ["household-contacts.csv"]},
     ]))
-    report = json.loads(run("eval", "--queries", str(q), "-k", "3", "--json"))
+    report = json.loads(cli(capsys, data, "eval", "--queries", str(q), "-k", "3", "--json"))
     assert report["queries"] == 4 and report["hit_rate"] == 1.0 and report["mrr10"] >= 0.75
-    first = json.loads(run("ask", "Which company services the boiler?", "--chat", "new", "--json"))
+    first = json.loads(cli(capsys, data, "ask", "Which company services the boiler?", "--chat", "new", "--json"))
     chat_id = first["chat"]
-    run("ask", "What is their phone number?", "--chat", chat_id, "--json")
-    chats = json.loads(run("chats", "list", "--json"))
+    cli(capsys, data, "ask", "What is their phone number?", "--chat", chat_id, "--json")
+    chats = json.loads(cli(capsys, data, "chats", "list", "--json"))
     assert chats[0]["id"] == chat_id and chats[0]["turns"] == 2
-    run("chats", "rename", chat_id, "Boiler")
-    assert json.loads(run("chats", "list", "--json"))[0]["title"] == "Boiler"
-    run("chats", "delete", chat_id)
-    assert json.loads(run("chats", "list", "--json")) == []
+    cli(capsys, data, "chats", "rename", chat_id, "Boiler")
+    assert json.loads(cli(capsys, data, "chats", "list", "--json"))[0]["title"] == "Boiler"
+    cli(capsys, data, "chats", "delete", chat_id)
+    assert json.loads(cli(capsys, data, "chats", "list", "--json")) == []
 
 
 def test_filters_restrict_retrieval(make_indexer, data_dir, tmp_path):
@@ -215,22 +216,15 @@ def test_injected_instructions_do_not_change_behaviour(make_indexer, data_dir, t
 
 
 @pytest.mark.e2e
-def test_eval_generate_writes_questions_from_the_index(tmp_path):
+def test_eval_generate_writes_questions_from_the_index(tmp_path, capsys):
     import json
-    import subprocess
-    import sys
 
-    root = Path(__file__).resolve().parent.parent
     data, out = tmp_path / "data", tmp_path / "gen.jsonl"
-    for args in (["index", str(SAMPLE)], ["eval", "--queries", str(out), "--generate", "4"]):
-        p = subprocess.run([sys.executable, str(root / "main.py"), *args, "--data-dir", str(data)],
-                           capture_output=True, text=True, cwd=root, timeout=600)
-        assert p.returncode == 0, p.stderr
+    cli(capsys, data, "index", str(SAMPLE))
+    cli(capsys, data, "eval", "--queries", str(out), "--generate", "4")
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert records and all(r["query"].strip() and Path(r["relevant"][0]).parent == SAMPLE for r in records)
-    p = subprocess.run([sys.executable, str(root / "main.py"), "eval", "--queries", str(out), "--json",
-                        "--data-dir", str(data)], capture_output=True, text=True, cwd=root, timeout=600)
-    assert p.returncode == 0 and json.loads(p.stdout)["queries"] == len(records)
+    assert json.loads(cli(capsys, data, "eval", "--queries", str(out), "--json"))["queries"] == len(records)
 
 
 def test_vector_cache_matches_lancedb_and_follows_writes(make_indexer, tmp_path):
