@@ -18,6 +18,13 @@ def run(args) -> int:
 
         args.question = None
         return demo.run(args)
+    from cli.desktop import missing_xcb_libraries, uses_xcb, xcb_message
+
+    if uses_xcb():
+        missing = missing_xcb_libraries()
+        if missing:
+            print(xcb_message(missing), file=sys.stderr)
+            return 1
     from gui.app import run_gui
     from operations import Workspace
 

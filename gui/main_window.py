@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
             for panel in (self.folders, self.chat, self.training):
                 panel.set_workspace(self.ws)
             self.statusBar().showMessage("Ready", 5000)
+            log.info("window ready")
             self.ready.emit(self.ws)
             if self.offer_sample and not self.ws.folders():
                 self._offer_sample()
@@ -179,7 +180,14 @@ class MainWindow(QMainWindow):
         show_error(self, exc, str(self.ws.data.log_file))
 
     def closeEvent(self, event) -> None:
-        """Stop generation and indexing, wait for the workers, stop watching; nothing written is lost."""
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop generation and indexing, wait for the workers, stop watching; nothing written is lost. Called on
+        close and when the app quits (SIGTERM); the second call does nothing."""
+        if self.runner.closed and not self.is_ready:
+            return
         self._save_layout()
         self.chat.stop()
         self.training.cancel()
@@ -188,4 +196,11 @@ class MainWindow(QMainWindow):
         self.ws.close()
         self.is_ready = False
         self.runner.shutdown()
-        super().closeEvent(event)
+        log.info("closed cleanly")
+
+    def bring_to_front(self) -> None:
+        """Another launch on this data dir asked for this window."""
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        log.info("brought to the front by a second launch")

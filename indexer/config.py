@@ -28,6 +28,7 @@ class IndexConfig:
     write_batch_files: int = 500
     write_batch_seconds: float = 10.0
     optimize_every_writes: int = 20  # commits between compactions of the LanceDB tables
+    lock_timeout_s: float = 600.0  # how long a write waits for another Hearth process writing the same index
 
     def __post_init__(self) -> None:
         if self.chunk_tokens < 16:

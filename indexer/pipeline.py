@@ -13,7 +13,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from common.paths import DataDir
 from indexer.config import IndexConfig
@@ -22,6 +22,7 @@ from common.errors import Cancelled
 from common.progress import CancelFlag, ProgressFn, no_progress
 from indexer.folders import Folder, load_folders, normalize, owner
 from indexer.ignore import IgnoreRules
+from indexer.lock import WriteLock
 from indexer.parse_worker import ParseJob, ParsePool, ParseResult, hash_file
 from indexer.scanning import FileStat, ScanProblem, scan, stat_file
 from indexer.store import FileRecord, Store, chunk_id
@@ -85,18 +86,23 @@ class _Batch:
 class Indexer:
     """Owns the store, the parse pool and (loaded on first need) the embedder. One writer at a time."""
 
-    def __init__(self, cfg: IndexConfig, data: DataDir, embedder: Embedder | None = None) -> None:
+    def __init__(self, cfg: IndexConfig, data: DataDir, embedder: Embedder | None = None,
+                 on_wait: Callable[[str], None] | None = None) -> None:
+        """`on_wait` hears when another Hearth process is writing this index and this one waits its turn."""
         self.cfg = cfg
         self.data = data.ensure()
         self.model_dir = embedder.model_dir if embedder else embedder_dir(cfg.embed_model)
         self._embedder = embedder
         dim = embedder.dim if embedder else embedding_dim(self.model_dir)
-        self.store = Store(data.index_dir, dim, f"{self.model_dir.parent.name}/{self.model_dir.name}:{dim}",
-                           cfg.optimize_every_writes)
-        self.store.repair()
         self._pool: ParsePool | None = None
         self._embed_lock = threading.Lock()
-        self.write_lock = threading.RLock()
+        # One writer per index: threads of this process take turns, other processes wait (indexer/lock.py).
+        # Opening (tables may be created) and the repair write too, so they hold it as well.
+        self.write_lock = WriteLock(data.index_dir / "write.lock", cfg.lock_timeout_s, on_wait)
+        with self.write_lock.hold():
+            self.store = Store(data.index_dir, dim, f"{self.model_dir.parent.name}/{self.model_dir.name}:{dim}",
+                               cfg.optimize_every_writes)
+            self.store.repair()
 
     # -- resources ---------------------------------------------------------------------------------
     @property
@@ -130,7 +136,7 @@ class Indexer:
                       cancel: threading.Event | None = None) -> IndexReport:
         """Bring these folders (or single files) fully up to date. A missing folder keeps its index."""
         t0 = time.perf_counter()
-        with self.write_lock:
+        with self.write_lock.hold():
             records = self.store.file_records()
             candidates: list[FileStat] = []
             problems: list[ScanProblem] = []
@@ -162,7 +168,7 @@ class Indexer:
         """Re-check just these paths (files or folders, existing or gone) against the index."""
         t0 = time.perf_counter()
         folders = self.folders()
-        with self.write_lock:
+        with self.write_lock.hold():
             records = self.store.file_records()
             candidates: dict[str, FileStat] = {}
             problems: dict[str, ScanProblem] = {}
@@ -220,14 +226,14 @@ class Indexer:
     def retry(self, paths: Iterable[str], on_progress: ProgressFn = no_progress,
               cancel: CancelFlag | None = None) -> IndexReport:
         """Try failed files again even though they did not change."""
-        with self.write_lock:
+        with self.write_lock.hold():
             paths = list(paths)
             self.store.remove(paths)
             return self.sync_paths(paths, on_progress, cancel)
 
     def remove_folder(self, root: str) -> int:
         """Forget everything indexed under a folder."""
-        with self.write_lock:
+        with self.write_lock.hold():
             paths = [p for p, r in self.store.file_records().items() if r.folder == normalize(root)]
             self.store.remove(paths)
             self.store.optimize(force=True)

@@ -18,7 +18,7 @@ FACTS = [
 
 
 @pytest.mark.e2e
-def test_fine_tune_export_and_verify(tmp_path):
+def test_fine_tune_export_and_verify(tmp_path, capsys):
     from engine.models import bundled_model_path
     from common.paths import resolve_data_dir
     data = resolve_data_dir(tmp_path / "data").ensure()
@@ -29,17 +29,14 @@ def test_fine_tune_export_and_verify(tmp_path):
         records += [{"prompt": q, "completion": a}] * 3 + [{"prompt": q2, "completion": a}]
     path = tmp_path / "facts.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in records))
-    # through the CLI, as a user would: `train` then `models list`
-    import subprocess
-    import sys
-
-    root = Path(__file__).resolve().parent.parent
+    # through the CLI, as a user would: `train`, `models list`, `export` (in this process: same parser and code)
+    from cli import main
 
     def run(*args):
-        p = subprocess.run([sys.executable, str(root / "main.py"), *args, "--data-dir", str(data.root)],
-                           capture_output=True, text=True, cwd=root, timeout=1200)
-        assert p.returncode == 0, p.stderr[-2000:]
-        return json.loads(p.stdout)
+        code = main([*args, "--data-dir", str(data.root)])
+        out = capsys.readouterr()
+        assert code == 0, out.err[-2000:]
+        return json.loads(out.out)
 
     res = run("train", "--data", str(path), "--name", "orla", "--epochs", "3", "--lr", "1e-3", "--seed", "1",
               "--quant", "Q4_K_M", "--json")
@@ -58,42 +55,50 @@ def test_fine_tune_export_and_verify(tmp_path):
     assert again[0]["correlation"] > 0.99 and Path(again[0]["path"]).name == "orla-Q8_0.gguf"
 
 
-@pytest.mark.e2e
+def tiny_gguf(path: Path, arch: str = "gemma3") -> Path:
+    """A GGUF with one small tensor: enough for the export's refusals and cancel (no 241 MB file to parse)."""
+    import gguf
+    import numpy as np
+
+    w = gguf.GGUFWriter(str(path), arch)
+    w.add_uint32(f"{arch}.attention.head_count", 2)
+    w.add_tensor("blk.0.attn_q.weight", np.zeros((8, 4), np.float32))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    return path
+
+
 def test_cancelled_export_leaves_no_file(tmp_path):
     import threading
 
     import numpy as np
 
-    from engine.models import bundled_model_path
-    from common.paths import resolve_data_dir
     from common.errors import Cancelled
     from training.export_gguf import ExportError, export_merged
 
-    base = bundled_model_path(resolve_data_dir(tmp_path / "data").ensure())
+    base = tiny_gguf(tmp_path / "base.gguf")
+    before = base.read_bytes()
     out = tmp_path / "out.gguf"
     cancel = threading.Event()
     cancel.set()
     with pytest.raises(Cancelled):
-        export_merged(base, {"blk.0.attn_q.weight": np.zeros((1024, 640), np.float32)}, out, cancel=cancel)
+        export_merged(base, {"blk.0.attn_q.weight": np.ones((8, 4), np.float32)}, out, cancel=cancel)
     assert not out.exists() and not list(tmp_path.glob("*.partial"))
     with pytest.raises(ExportError, match="no tensor blk.99"):
         export_merged(base, {"blk.99.attn_q.weight": np.zeros((4, 4), np.float32)}, out)
     with pytest.raises(ExportError, match="overwrite"):
         export_merged(base, {}, base)
+    assert export_merged(base, {"blk.0.attn_q.weight": np.ones((8, 4), np.float32)}, out) == out
+    assert base.read_bytes() == before  # the base is only read
 
 
 def test_unsupported_architecture_is_named(tmp_path):
-    import gguf
     import numpy as np
 
     from training.export_gguf import ExportError, export_merged
 
-    f = tmp_path / "phi.gguf"
-    w = gguf.GGUFWriter(str(f), "phi3")
-    w.add_tensor("blk.0.attn_q.weight", np.zeros((4, 4), np.float32))
-    w.write_header_to_file()
-    w.write_kv_data_to_file()
-    w.write_tensors_to_file()
-    w.close()
+    f = tiny_gguf(tmp_path / "phi.gguf", "phi3")
     with pytest.raises(ExportError, match="'phi3' is not supported"):
-        export_merged(f, {"blk.0.attn_q.weight": np.zeros((4, 4), np.float32)}, tmp_path / "o.gguf")
+        export_merged(f, {"blk.0.attn_q.weight": np.zeros((8, 4), np.float32)}, tmp_path / "o.gguf")

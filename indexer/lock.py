@@ -1,0 +1,113 @@
+"""One writer per index across processes (the app and `hearth index` on the same data dir).
+
+Writes to the index and the start-up repair hold an advisory lock on `index/write.lock`. Without it, the
+repair of a second process could drop the chunks the first one wrote but has not committed yet. The lock is
+held per write, not per process, so the app and a command interleave; a waiter says why it waits.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+from common.errors import HearthError
+
+log = logging.getLogger(__name__)
+
+POLL_S = 0.2
+
+
+class IndexBusy(HearthError):
+    """Another Hearth process kept the index longer than this one was willing to wait."""
+
+
+def _try_lock(fd: int) -> bool:
+    if os.name == "nt":  # untested here: Windows has no flock
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+
+
+def _unlock(fd: int) -> None:
+    if os.name == "nt":
+        import msvcrt
+
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+class WriteLock:
+    """Re-entrant within a process (threads take turns), exclusive across processes."""
+
+    def __init__(self, path: Path, timeout_s: float = 600.0,
+                 on_wait: Callable[[str], None] | None = None) -> None:
+        self.path = Path(path)
+        self.timeout_s = timeout_s
+        self.on_wait = on_wait or (lambda message: log.warning("%s", message))
+        self._thread_lock = threading.RLock()
+        self._depth = 0
+        self._fd: int | None = None
+
+    def holder(self) -> str:
+        """Who holds the lock, as the holder wrote it ("" when unknown)."""
+        try:
+            return self.path.read_text(encoding="utf-8").strip()
+        except OSError:
+            return ""
+
+    @contextmanager
+    def hold(self) -> Iterator[None]:
+        with self._thread_lock:
+            if self._depth == 0:
+                self._acquire()
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._release()
+
+    def _acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline, told = time.monotonic() + self.timeout_s, False
+        while not _try_lock(fd):
+            if not told:
+                who = self.holder() or "another Hearth process"
+                self.on_wait(f"The index is being written by {who}; waiting for it to finish…")
+                told = True
+            if time.monotonic() > deadline:
+                os.close(fd)
+                raise IndexBusy(f"The index in {self.path.parent} is still being written by "
+                                f"{self.holder() or 'another Hearth process'} after {self.timeout_s:.0f} s. "
+                                "Wait for it to finish (or close the other Hearth) and try again.")
+            time.sleep(POLL_S)
+        os.ftruncate(fd, 0)
+        os.write(fd, f"pid {os.getpid()}".encode())
+        self._fd = fd
+
+    def _release(self) -> None:
+        if self._fd is not None:
+            _unlock(self._fd)
+            os.close(self._fd)
+            self._fd = None
