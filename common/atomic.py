@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -14,9 +15,10 @@ PARTIAL_SUFFIX = ".partial"
 
 
 def partial_path(target: Path) -> Path:
-    """The temporary name a file is written under before it is renamed to `target`."""
+    """The temporary name a file is written under before it is renamed to `target`: unique to this process
+    and thread, so two writers of one file never share (or rename away) each other's temp file."""
     target = Path(target)
-    return target.with_name(target.name + PARTIAL_SUFFIX)
+    return target.with_name(f"{target.name}.{os.getpid()}-{threading.get_ident()}{PARTIAL_SUFFIX}")
 
 
 @contextmanager

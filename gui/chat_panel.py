@@ -10,7 +10,7 @@ from typing import Callable
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QDialog, QHBoxLayout, QInputDialog, QLabel, QListWidget, QListWidgetItem,
+from PySide6.QtWidgets import (QDialog, QGridLayout, QHBoxLayout, QInputDialog, QLabel, QListWidget, QListWidgetItem,
                                QPlainTextEdit, QPushButton, QScrollArea, QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from gui.tasks import Task, TaskRunner
@@ -57,7 +57,7 @@ def render_answer(message: dict) -> str:
     return "".join(parts) + "<p>" + " ".join(sentences) + "</p>"
 
 
-CHAT_LIST_MIN_WIDTH, CHAT_LIST_MAX_WIDTH = 140, 240
+CHAT_LIST_MIN_WIDTH, CHAT_LIST_MAX_WIDTH = 160, 240
 
 
 class SourcePreview(QDialog):
@@ -117,9 +117,10 @@ class ChatPanel(QWidget):
         ll = QVBoxLayout(left)
         ll.addWidget(QLabel("<b>Chats</b>"))
         ll.addWidget(self.chat_list)
-        row = QHBoxLayout()
-        for b in (new_btn, ren_btn, del_btn):
-            row.addWidget(b)
+        row = QGridLayout()  # New on its own row, so the narrow list never clips a label
+        row.addWidget(new_btn, 0, 0, 1, 2)
+        row.addWidget(ren_btn, 1, 0)
+        row.addWidget(del_btn, 1, 1)
         ll.addLayout(row)
 
         self.transcript = QTextBrowser()

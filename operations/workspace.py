@@ -342,8 +342,6 @@ class Workspace:
     def save_settings(self, index: dict | None = None, engine: dict | None = None) -> AppConfig:
         """Change settings in config.toml; most take effect the next time Hearth starts."""
         saved = save_settings(self.data, index, engine)
-        self._cfg = dataclasses.replace(self._cfg, index=saved.index,
-                                        engine=dataclasses.replace(saved.engine, model=self._cfg.engine.model
-                                                                   if engine is None or "model" not in engine
-                                                                   else saved.engine.model))
+        model = (engine or {}).get("model", self._cfg.engine.model)  # a --model flag outlives a settings change
+        self._cfg = dataclasses.replace(self._cfg, index=saved.index, engine=dataclasses.replace(saved.engine, model=model))
         return self._cfg

@@ -79,3 +79,28 @@ def test_place_file_links_or_copies_atomically(tmp_path):
     src = atomic.write_bytes(tmp_path / "export.gguf", b"GGUF....")
     dst = atomic.place_file(src, tmp_path / "models" / "mine.gguf")
     assert dst.read_bytes() == b"GGUF...." and not list((tmp_path / "models").glob("*.partial"))
+
+
+def test_folders_added_at_once_are_all_kept(tmp_path):
+    """Two "add folder" tasks run on the app's thread pool at the same time (found by `make screenshots`)."""
+    import threading
+
+    from indexer.folders import add_folder, load_folders
+
+    file = tmp_path / "folders.json"
+    paths = [tmp_path / f"f{i}" for i in range(12)]
+    for p in paths:
+        p.mkdir()
+    start = threading.Barrier(len(paths))
+
+    def add(p):
+        start.wait()
+        add_folder(file, p)
+
+    threads = [threading.Thread(target=add, args=(p,)) for p in paths]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(f.path for f in load_folders(file)) == sorted(str(p) for p in paths)
+    assert [p.name for p in tmp_path.iterdir() if p.is_file()] == ["folders.json"]
