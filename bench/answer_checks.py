@@ -48,6 +48,16 @@ def page_path(name: str) -> Path | None:
     return Path(found) if found else None
 
 
+def write_qa_pages(qa: list[dict], folder: Path) -> list[str]:
+    """Render the man pages the questions are about, whole, into `folder` as NAME.md; returns their names."""
+    names = sorted({q["page"] for q in qa})
+    for name in names:
+        text = subprocess.run(["sh", "-c", f"zcat '{page_path(name)}' | groff -man -Tutf8 -P-cbou 2>/dev/null"],
+                              capture_output=True, text=True).stdout
+        (folder / f"{name}.md").write_text(re.sub(r"^([A-Z][A-Z ]+)$", r"# \1", text, flags=re.M))
+    return names
+
+
 def correct(text: str, answers: list[str]) -> bool:
     """An accepted answer is in the text: its numbers with their units ("1 minute" = "1min"), and its other
     words (case-insensitive)."""
@@ -121,11 +131,7 @@ def generate(args, qa: list[dict], emb: Embedder) -> dict:
     work = Path(tempfile.mkdtemp(prefix="hearth-checks-"))
     corpus = work / "man"
     corpus.mkdir()
-    qa_pages = sorted({q["page"] for q in qa})
-    for name in qa_pages:
-        text = subprocess.run(["sh", "-c", f"zcat '{page_path(name)}' | groff -man -Tutf8 -P-cbou 2>/dev/null"],
-                              capture_output=True, text=True).stdout
-        (corpus / f"{name}.md").write_text(re.sub(r"^([A-Z][A-Z ]+)$", r"# \1", text, flags=re.M))
+    qa_pages = write_qa_pages(qa, corpus)
     calibration_docs = [(p.name, p.read_text()) for p in sorted((ROOT / "examples" / "docs").iterdir())]
     added = 0
     for page in man_pages(args.distractors * 2, args.seed):

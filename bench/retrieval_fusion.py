@@ -16,13 +16,11 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import re
-import subprocess
 import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from benchlib import ROOT, WORDS, Timer
+from benchlib import WORDS, Timer
 
 from common.paths import resolve_data_dir
 from engine.answer import Engine
@@ -31,6 +29,7 @@ from engine.evaluation import EvalQuery, score
 from indexer.config import IndexConfig
 from indexer.embedding import Embedder, bundled_embedder_dir
 from indexer.pipeline import Indexer
+from answer_checks import QA_FILE, write_qa_pages
 from retrieval_quality import man_pages, render
 
 RARE = ("quokka zephyr marzipan obsidian tamarind gossamer kumquat narwhal sassafras fjord quince verdigris "
@@ -84,14 +83,8 @@ def top1(queries: list[EvalQuery], rank) -> float:
 
 def build_man_corpus(folder: Path, pages: int, seed: int) -> tuple[list[EvalQuery], list[EvalQuery]]:
     """(paraphrase questions, man-page NAME queries) over QA pages plus distractors."""
-    qa = [json.loads(line) for line in (ROOT / "bench" / "data" / "answer_qa.jsonl").read_text().splitlines()]
-    qa_pages = sorted({q["page"] for q in qa})
-    for name in qa_pages:
-        src = subprocess.run(["sh", "-c", f"ls /usr/share/man/man?/{name}.gz | head -1"], capture_output=True,
-                             text=True).stdout.strip()
-        text = subprocess.run(["sh", "-c", f"zcat '{src}' | groff -man -Tutf8 -P-cbou 2>/dev/null"],
-                              capture_output=True, text=True).stdout
-        (folder / f"{name}.md").write_text(re.sub(r"^([A-Z][A-Z ]+)$", r"# \1", text, flags=re.M))
+    qa = [json.loads(line) for line in QA_FILE.read_text().splitlines() if line.strip()]
+    qa_pages = write_qa_pages(qa, folder)
     names = []
     for page in man_pages(pages, seed):
         name = page.name.removesuffix(".gz")

@@ -8,8 +8,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Callable
 
-from engine.checks import (CheckConfig, Evidence, SentenceCheck, check_sentences, citations, evidence_for,
-                           main_claim, remove_missing_citations)
+from engine.checks import CheckConfig, Evidence, SentenceCheck, check_answer, citations, remove_missing_citations
 from engine.collection import CollectionAnswer, answer_collection, route
 from engine.config import EngineConfig
 from engine.generation import Generator
@@ -281,8 +280,5 @@ class Engine:
     def check(self, question: str, ans: Answer) -> Answer:
         """Check each sentence against its sources; lead with the evidence when the main claim fails."""
         cfg = CheckConfig(self.cfg.check_lexical_weight, self.cfg.check_threshold)
-        ans.checks = check_sentences(ans.answer, ans.sources, self.embedder.embed, cfg, question)
-        claim = main_claim(ans.checks)
-        if claim is not None and not claim.supported:
-            ans.lead = evidence_for(question, ans.sources, self.embedder.embed, cfg)
+        ans.checks, ans.lead = check_answer(ans.answer, question, ans.sources, self.embedder.embed, cfg)
         return ans

@@ -1,11 +1,12 @@
 """Every answer checked against its sources, sentence by sentence.
 
-A sentence is supported when (1) each number and name in it appears in a source it cites (any source when
-it cites none), and (2) some sentence of those sources says the same thing: a weighted sum of lexical
-overlap (the share of the answer sentence's content words found in the source sentence) and embedding
-similarity reaches a threshold. The weight and threshold are calibrated on a labelled set
-(bench/answer_checks.py). When the answer's main claim fails, the source sentences that best answer the
-question are shown first as evidence, and the model's text stays visible, marked unchecked.
+Each sentence rests on a passage (a source sentence with its neighbours) of the sources it cites, or of all
+sources when it cites none; the first sentence, the main claim, rests on the passages that best answer the
+question. A sentence is supported when (1) its numbers (with their units), names and identifiers are in that
+passage, and (2) the passage says the same thing: a weighted sum of lexical overlap and embedding similarity
+reaches a threshold calibrated on a labelled set (bench/answer_checks.py). A first sentence that gives no
+number for "how many" fails too. When the main claim fails, the passage that best answers the question is
+shown first as evidence, and the model's text stays visible, marked unchecked.
 """
 
 from __future__ import annotations
@@ -278,6 +279,19 @@ class _Vectors:
         return np.stack([self.cache[t] for t in texts]) if texts else None
 
 
+@dataclass
+class _Context:
+    """What one check of one answer shares: the passages, their embeddings, the file-name words."""
+
+    windows: list[Window]
+    vectors: _Vectors
+    exclude: set[str]
+
+
+def _context(sources: Sequence[Source], embed: Embed | None) -> _Context:
+    return _Context(source_windows(sources), _Vectors(embed), file_name_terms(sources))
+
+
 def _terms(text: str) -> set[str]:
     return content_words(text) | numbers(text)
 
@@ -300,7 +314,7 @@ def rank_windows(query: str, windows: list[Window], vectors: _Vectors, weight: f
     most; it also pre-selects), then combined with embedding similarity."""
     if not windows:
         return []
-    terms = [_terms(w.text) | {_stem(w) for w in _WORD.findall(w.text.lower())} for w in windows]
+    terms = [_terms(w.text) | {_stem(word) for word in _WORD.findall(w.text.lower())} for w in windows]
     wanted = _query_terms(query, exclude) or _terms(query)
     df = {t: sum(t in ts for ts in terms) for t in wanted}
     idf = {t: float(np.log((len(windows) + 1) / (df[t] + 1)) + 1.0) for t in wanted}
@@ -354,13 +368,13 @@ def _claim_check(sentence: str, claim: str, question: str, windows: list[Window]
 
 
 def check_sentences(answer: str, sources: Sequence[Source], embed: Embed | None,
-                    cfg: CheckConfig | None = None, question: str = "") -> list[SentenceCheck]:
+                    cfg: CheckConfig | None = None, question: str = "", ctx: _Context | None = None,
+                    ) -> list[SentenceCheck]:
     """One verdict per answer sentence, with the source sentence that supports it best. With the question,
     the passage a sentence rests on is found with the question's words too, and the first claim must answer
     it (a number for "how many")."""
     cfg = cfg or CheckConfig()
-    windows = source_windows(sources)
-    vectors = _Vectors(embed)
+    ctx = ctx or _context(sources, embed)
     known = {s.n for s in sources}
     out, main_done = [], False
     for sentence in split_sentences(answer):
@@ -372,9 +386,9 @@ def check_sentences(answer: str, sources: Sequence[Source], embed: Embed | None,
                                      cites, "" if answers else "it does not answer the question"))
             main_done = True
             continue
-        scope = [w for w in windows if w.source in cites] or windows
-        out.append(_claim_check(sentence, claim, question, scope, vectors, cfg, cites, not main_done,
-                                file_name_terms(sources)))
+        scope = [w for w in ctx.windows if w.source in cites] or ctx.windows
+        out.append(_claim_check(sentence, claim, question, scope, ctx.vectors, cfg, cites, not main_done,
+                                ctx.exclude))
         main_done = True
     return out
 
@@ -395,14 +409,24 @@ def quantity_bonus(question: str, windows: list[Window]) -> np.ndarray | None:
 
 
 def evidence_for(question: str, sources: Sequence[Source], embed: Embed | None,
-                 cfg: CheckConfig | None = None) -> Evidence | None:
+                 ctx: _Context | None = None) -> Evidence | None:
     """The passage that best answers the question (for leading with the evidence)."""
-    cfg = cfg or CheckConfig()
-    windows = source_windows(sources)
-    ranked = rank_windows(question, windows, _Vectors(embed), bonus=quantity_bonus(question, windows),
-                          exclude=file_name_terms(sources))
+    ctx = ctx or _context(sources, embed)
+    ranked = rank_windows(question, ctx.windows, ctx.vectors, bonus=quantity_bonus(question, ctx.windows),
+                          exclude=ctx.exclude)
     if not ranked:
         return None
     score, w = ranked[0]
     text = w.text if len(w.text) <= MAX_EVIDENCE_CHARS else w.text[:MAX_EVIDENCE_CHARS].rsplit(" ", 1)[0] + " …"
     return Evidence(text, w.source, round(score, 4))
+
+
+def check_answer(answer: str, question: str, sources: Sequence[Source], embed: Embed | None,
+                 cfg: CheckConfig | None = None) -> tuple[list[SentenceCheck], Evidence | None]:
+    """The sentence checks, and the evidence to lead with when the main claim fails; the passages are split
+    and embedded once for both."""
+    ctx = _context(sources, embed)
+    checks = check_sentences(answer, sources, embed, cfg, question, ctx)
+    claim = main_claim(checks)
+    lead = evidence_for(question, sources, embed, ctx) if claim is not None and not claim.supported else None
+    return checks, lead

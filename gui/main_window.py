@@ -147,11 +147,11 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(self, "Choose a GGUF model", "", "GGUF models (*.gguf)")
         if path:
             try:
-                info = self.ws.add_model(path)
+                self.ws.add_model(path)
             except Exception as exc:
                 self.show_error(exc)
                 return
-            self._switched(info.path)
+            self._switched()
 
     def use_model(self, path: str) -> None:
         """Chat with this model from now on (a fine-tune that just finished, for example); saved at once."""
@@ -161,11 +161,12 @@ class MainWindow(QMainWindow):
             self.show_error(exc)
             self._fill_models()
             return
-        self._switched(path)
+        self._switched()
         if self.sender() is self.training:
             self.tabs.setCurrentWidget(self.chat)
 
-    def _switched(self, path: str) -> None:
+    def _switched(self) -> None:
+        """The chosen model changed: show it picked, and load it in the background once the app is ready."""
         self._fill_models()
         label = self.model_box.currentText()
         if not self.is_ready:

@@ -206,10 +206,11 @@ class Indexer:
         report.seconds = time.perf_counter() - t0
         return report
 
-    def summary(self) -> dict[str, dict[str, int]]:
-        """Per watched folder: files indexed, chunks, and files with problems (for status displays)."""
+    def summary(self, records: dict[str, FileRecord] | None = None) -> dict[str, dict[str, int]]:
+        """Per watched folder: files indexed, chunks, and files with problems (for status displays).
+        `records`: the files table when the caller has already read it."""
         out: dict[str, dict[str, int]] = {f.path: {"files": 0, "chunks": 0, "problems": 0} for f in self.folders()}
-        for r in self.store.file_records().values():
+        for r in (records if records is not None else self.store.file_records()).values():
             row = out.setdefault(r.folder, {"files": 0, "chunks": 0, "problems": 0})
             if r.status == "ok":
                 row["files"] += 1
@@ -218,10 +219,11 @@ class Indexer:
                 row["problems"] += 1
         return out
 
-    def problems(self) -> list[dict]:
+    def problems(self, records: dict[str, FileRecord] | None = None) -> list[dict]:
         """Files that failed or were skipped, with their reasons."""
+        records = records if records is not None else self.store.file_records()
         return sorted(({"path": r.path, "status": r.status, "reason": r.error}
-                       for r in self.store.file_records().values() if r.status != "ok"), key=lambda p: p["path"])
+                       for r in records.values() if r.status != "ok"), key=lambda p: p["path"])
 
     def retry(self, paths: Iterable[str], on_progress: ProgressFn = no_progress,
               cancel: CancelFlag | None = None) -> IndexReport:

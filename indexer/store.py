@@ -208,7 +208,7 @@ class Store:
     def containing(self, needles: Sequence[str], k: int, columns: list[str], where: str | None = None) -> list[dict]:
         """Chunks whose text contains any of these strings (a scan; for scripts the word index cannot split)."""
         like = " OR ".join(f"text LIKE {sql_str('%' + n.replace('%', '').replace('_', '') + '%')}" for n in needles)
-        return self.chunk_rows(f"({like})" + (f" AND {where}" if where else ""), columns)[: max(k, 0)]
+        return self.chunk_rows(f"({like})" + (f" AND {where}" if where else ""), columns, max(k, 1))
 
     def nearest(self, query_vector: np.ndarray, k: int, columns: list[str], where: str | None = None) -> list[dict]:
         """The k chunks nearest to a normalised vector; each row carries `_distance` (squared L2)."""
@@ -234,13 +234,14 @@ class Store:
             except (ValueError, RuntimeError):
                 return []
 
-    def chunk_rows(self, where: str | None = None, columns: list[str] | None = None) -> list[dict]:
+    def chunk_rows(self, where: str | None = None, columns: list[str] | None = None,
+                   limit: int | None = None) -> list[dict]:
         q = self.chunks.search()
         if where:
             q = q.where(where)
         if columns:
             q = q.select(columns)
-        return q.limit(None).to_arrow().to_pylist()
+        return q.limit(limit).to_arrow().to_pylist()
 
     # -- writes -------------------------------------------------------------------------------------
     def commit(self, chunk_rows: list[dict], file_rows: list[dict]) -> None:

@@ -110,9 +110,9 @@ class Workspace:
                 self._indexer.close()
 
     # -- folders and the index ----------------------------------------------------------------------
-    def folders(self) -> list[FolderInfo]:
-        """Watched folders with their state and counts (counts need the index; they are 0 before it opens)."""
-        summary = self.indexer.summary()
+    def folders(self, records: dict | None = None) -> list[FolderInfo]:
+        """Watched folders with their state and counts (`records`: the files table, when already read)."""
+        summary = self.indexer.summary(records)
         out = []
         for f in folder_list.load_folders(self.data.folders_file):
             s = summary.get(f.path, {})
@@ -167,10 +167,12 @@ class Workspace:
         counts: dict[str, int] = {}
         for r in records.values():
             counts[r.status] = counts.get(r.status, 0) + 1
-        return Status(str(self.data.root), self.folders(), counts, self.indexer.store.chunk_count(), self.problems())
+        return Status(str(self.data.root), self.folders(records), counts, self.indexer.store.chunk_count(),
+                      self.problems(records))
 
-    def problems(self) -> list[Problem]:
-        return [Problem(p["path"], p["status"], p["reason"]) for p in self.indexer.problems()]
+    def problems(self, records: dict | None = None) -> list[Problem]:
+        """Files that failed or were skipped, with their reasons (`records`: the files table, when already read)."""
+        return [Problem(p["path"], p["status"], p["reason"]) for p in self.indexer.problems(records)]
 
     def retry(self, paths: list[str], on_progress: ProgressFn = no_progress,
               cancel: CancelFlag | None = None) -> IndexReport:

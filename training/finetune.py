@@ -236,9 +236,8 @@ def fine_tune(base: Path, data_path: Path, models_dir: Path, runs_dir: Path, nam
     final, checks = export_and_verify(trained, base, run_dir, name, quant, verifier,
                                       lambda d, t, m: progress(4 + d, 6, m), cancel)
     checks.append(verifier.check(base, "adapter", lora_path=adapter))
-    res = FineTuneResult(str(run_dir), "", str(adapter), verifier.base_logprob, trained.trained_logprob, checks)
-    res.model_path = str(Path(models_dir) / f"{name}.gguf")
-    res.seconds = time.perf_counter() - t0
+    res = FineTuneResult(str(run_dir), str(Path(models_dir) / f"{name}.gguf"), str(adapter), verifier.base_logprob,
+                         trained.trained_logprob, checks, time.perf_counter() - t0)
     register_stage(final, models_dir, f"{name}.gguf", {**res.to_json(), **trained.provenance})
     progress(6, 6, "done")
     return res
