@@ -44,6 +44,11 @@ class DataDir:
         return self.root / "runs"
 
     @property
+    def embedders_dir(self) -> Path:
+        """ONNX exports of embedding models, built once per model and precision."""
+        return self.root / "embedders"
+
+    @property
     def log_file(self) -> Path:
         return self.root / "logs" / "hearth.log"
 

@@ -18,7 +18,7 @@ from engine.rerank import Reranker, make_reranker
 from engine.retrieval import (Filters, Hit, VectorCache, cjk_search, fill_vector_scores, fulltext_search, fuse,
                               rrf_fuse, vector_search)
 from common.paths import DataDir
-from indexer.embedding import Embedder
+from indexer.embedders import AnyEmbedder
 from indexer.store import Store
 
 log = logging.getLogger(__name__)
@@ -61,13 +61,13 @@ class Answer:
         }
 
 
-def search(store: Store, embedder: Embedder, query: str, k: int, hybrid: bool = True, where: str | None = None) -> list[Hit]:
+def search(store: Store, embedder: AnyEmbedder, query: str, k: int, hybrid: bool = True, where: str | None = None) -> list[Hit]:
     """Vector search, fused with full-text search by reciprocal rank when `hybrid`."""
     return rrf_fuse(search_lists(store, embedder, query, max(k, 20), hybrid, where), k) if hybrid else \
         vector_search(store, embedder.embed_query(query), k, where)
 
 
-def search_lists(store: Store, embedder: Embedder, query: str, depth: int, hybrid: bool, where: str | None,
+def search_lists(store: Store, embedder: AnyEmbedder, query: str, depth: int, hybrid: bool, where: str | None,
                  cache: VectorCache | None = None) -> list[list[Hit]]:
     """The vector list and (when hybrid) the full-text list; both searches run at once (LanceDB frees the GIL)."""
     if not hybrid:
@@ -146,7 +146,7 @@ def edges_first(items: list) -> list:
 class Engine:
     """Holds the store, the embedder and (loaded on first real question) the generator."""
 
-    def __init__(self, cfg: EngineConfig, data: DataDir, store: Store, embedder: Embedder,
+    def __init__(self, cfg: EngineConfig, data: DataDir, store: Store, embedder: AnyEmbedder,
                  generator: Generator | None = None) -> None:
         self.cfg, self.data, self.store, self.embedder = cfg, data, store, embedder
         self._generator = generator

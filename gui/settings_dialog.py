@@ -26,10 +26,12 @@ class SettingsDialog(QDialog):
         self.ignore = QLineEdit(", ".join(cfg.index.ignore), placeholderText="*.log, drafts/")
         self.gitignore = QCheckBox("Respect each folder's .gitignore")
         self.gitignore.setChecked(cfg.index.use_gitignore)
+        self.ocr = QCheckBox("Read images and scanned PDF pages (OCR, about a second a page)")
+        self.ocr.setChecked(cfg.index.ocr)
         for label, w in (("Embedding model folder", self.embed_model), ("Context size (tokens)", self.n_ctx),
                          ("Threads (0 = all cores)", self.threads), ("GPU layers", self.gpu_layers),
                          ("Sources per answer (top-k)", self.top_k), ("File size limit (MB)", self.max_mb),
-                         ("Ignore patterns", self.ignore), ("", self.gitignore)):
+                         ("Ignore patterns", self.ignore), ("", self.gitignore), ("", self.ocr)):
             form.addRow(label, w)
         self.message = QLabel("")
         form.addRow(self.message)
@@ -50,7 +52,7 @@ class SettingsDialog(QDialog):
             self.ws.save_settings(
                 index={"embed_model": self.embed_model.text().strip(), "max_file_mb": self.max_mb.value(),
                        "ignore": [g.strip() for g in self.ignore.text().split(",") if g.strip()],
-                       "use_gitignore": self.gitignore.isChecked()},
+                       "use_gitignore": self.gitignore.isChecked(), "ocr": self.ocr.isChecked()},
                 engine={"n_ctx": self.n_ctx.value(), "threads": self.threads.value(),
                         "gpu_layers": self.gpu_layers.value(), "top_k": self.top_k.value()})
         except ConfigError as exc:

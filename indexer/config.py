@@ -18,9 +18,13 @@ class IndexConfig:
     parse_timeout_s: float = 60.0
     parse_workers: int = 1
     embed_batch_size: int = 64
-    device: str = "auto"  # "auto" uses CUDA when present
+    device: str = "auto"  # "auto" uses CUDA, then MPS, then the CPU
+    # auto: what the index already has, else ONNX Runtime (int8 on CPUs that run it fast); or onnx, torch,
+    # onnx-int8, onnx-fp32, torch-fp32. An index keeps one kind of vectors (see indexer/embedders.py).
+    embed_backend: str = "auto"
     ignore: list[str] = field(default_factory=list)  # extra gitignore-style globs
     use_gitignore: bool = True
+    ocr: bool = True  # read images and PDF pages without a text layer with OCR (about a second per page)
     debounce_s: float = 0.5  # quiet time after the last change before the watcher indexes
     debounce_max_wait_s: float = 5.0  # a folder that never goes quiet is still indexed this often
     # A parsed batch is embedded and committed when any of these is reached (one LanceDB commit each).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -38,15 +38,40 @@ def tokenizer_file(model_dir: Path) -> Path:
 
 
 def pick_device(device: str) -> str:
+    """`auto` is CUDA, then Apple's MPS, then the CPU."""
     if device != "auto":
         return device
     import torch
 
-    return "cuda" if torch.cuda.is_available() else "cpu"
+    if torch.cuda.is_available():
+        return "cuda"
+    return "mps" if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available() else "cpu"
+
+
+class QueryCache:
+    """The last few query vectors: one question passes several retrieval and checking stages."""
+
+    SIZE = 64
+
+    def __init__(self, embed: Callable[[Sequence[str]], np.ndarray]) -> None:
+        self._embed = embed
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def get(self, text: str) -> np.ndarray:
+        vec = self._vectors.get(text)
+        if vec is None:
+            vec = self._embed([text])[0]
+            if len(self._vectors) >= self.SIZE:
+                self._vectors.pop(next(iter(self._vectors)))
+            self._vectors[text] = vec
+        return vec
 
 
 class Embedder:
-    """Wraps one SentenceTransformer; vectors are L2-normalised float32 so dot product is cosine."""
+    """Wraps one SentenceTransformer (the torch backend); vectors are L2-normalised float32 so dot product is
+    cosine."""
+
+    kind = "torch-fp32"
 
     def __init__(self, model_dir: Path, device: str = "auto", batch_size: int = 64) -> None:
         offline_mode()
@@ -60,7 +85,7 @@ class Embedder:
         self.max_tokens = int(self._model.max_seq_length)
         self.model_id = f"{self.model_dir.name}:{self.dim}"
         self.calls = 0  # texts embedded since load; tests and benchmarks read it
-        self._queries: dict[str, np.ndarray] = {}
+        self._queries = QueryCache(self.embed)
         log.info("embedder %s on %s (dim %d)", self.model_dir, self.device, self.dim)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
@@ -74,11 +99,4 @@ class Embedder:
         return vectors.astype(np.float32, copy=False)
 
     def embed_query(self, text: str) -> np.ndarray:
-        """One query's vector; the last few are cached because one question passes several stages."""
-        vec = self._queries.get(text)
-        if vec is None:
-            vec = self.embed([text])[0]
-            if len(self._queries) >= 64:
-                self._queries.pop(next(iter(self._queries)))
-            self._queries[text] = vec
-        return vec
+        return self._queries.get(text)

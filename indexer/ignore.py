@@ -1,4 +1,5 @@
-"""Which paths under a watched folder are never indexed: defaults, user globs, the folder's .gitignore."""
+"""Which paths under a watched folder are never indexed: defaults, user globs, and .gitignore files (the folder's
+own and those in folders below it, the deepest one with a matching rule deciding, as git does)."""
 
 from __future__ import annotations
 
@@ -30,16 +31,20 @@ class IgnoreRules:
 
     def __post_init__(self) -> None:
         self.root = Path(self.root)
-        lines = list(DEFAULT_FILE_GLOBS) + list(self.user_globs)
-        if self.use_gitignore:
-            gi = self.root / ".gitignore"
+        self._always = pathspec.GitIgnoreSpec.from_lines(list(DEFAULT_FILE_GLOBS) + list(self.user_globs))
+        self._gitignores: dict[Path, pathspec.GitIgnoreSpec | None] = {}  # per folder, read once per instance
+
+    def _gitignore(self, folder: Path) -> pathspec.GitIgnoreSpec | None:
+        if folder not in self._gitignores:
+            gi, spec = folder / ".gitignore", None
             try:
-                lines += gi.read_text(encoding="utf-8", errors="replace").splitlines()
-            except FileNotFoundError:
+                spec = pathspec.GitIgnoreSpec.from_lines(gi.read_text(encoding="utf-8", errors="replace").splitlines())
+            except (FileNotFoundError, NotADirectoryError):
                 pass
             except OSError as exc:
                 log.warning("could not read %s: %s", gi, exc)
-        self._spec = pathspec.GitIgnoreSpec.from_lines(lines)
+            self._gitignores[folder] = spec
+        return self._gitignores[folder]
 
     def ignored(self, path: Path, is_dir: bool) -> bool:
         """True when `path` (absolute, under root) must not be indexed or descended into."""
@@ -58,5 +63,14 @@ class IgnoreRules:
                 return True
         if is_dir and (path / "pyvenv.cfg").exists():
             return True
-        rel_posix = rel.as_posix() + ("/" if is_dir else "")
-        return self._spec.match_file(rel_posix)
+        if self._always.match_file(rel.as_posix() + ("/" if is_dir else "")):
+            return True
+        if not self.use_gitignore:
+            return False
+        for depth in range(len(parts) - 1, -1, -1):  # the deepest .gitignore with an opinion decides
+            spec = self._gitignore(self.root.joinpath(*parts[:depth]))
+            if spec is not None:
+                verdict = spec.check_file("/".join(parts[depth:]) + ("/" if is_dir else "")).include
+                if verdict is not None:
+                    return verdict
+        return False

@@ -28,6 +28,7 @@ class ParseJob:
     max_bytes: int
     max_tokens: int
     overlap: int
+    ocr: bool = True  # read images and scanned PDF pages with OCR
 
 
 @dataclass
@@ -63,8 +64,9 @@ def parse_and_chunk(job: ParseJob) -> ParseResult:
     from pathlib import Path
 
     from indexer.chunking import chunk_blocks
-    from indexer.parsers import parse_path
+    from indexer.parsers import ocr, parse_path
 
+    ocr.configure(job.ocr)
     try:
         file_hash, size, mtime_ns = hash_file(job.path)
     except FileNotFoundError:

@@ -17,7 +17,8 @@ from typing import Callable, Iterable
 
 from common.paths import DataDir
 from indexer.config import IndexConfig
-from indexer.embedding import Embedder, embedder_dir, tokenizer_file
+from indexer.embedders import AnyEmbedder, load_embedder, resolve_kind
+from indexer.embedding import embedder_dir, tokenizer_file
 from common.errors import Cancelled
 from common.progress import CancelFlag, ProgressFn, no_progress
 from indexer.folders import Folder, load_folders, normalize, owner
@@ -25,7 +26,7 @@ from indexer.ignore import IgnoreRules
 from indexer.lock import WriteLock
 from indexer.parse_worker import ParseJob, ParsePool, ParseResult, hash_file
 from indexer.scanning import FileStat, ScanProblem, scan, stat_file
-from indexer.store import FileRecord, Store, chunk_id
+from indexer.store import FileRecord, Store, chunk_id, stored_vector_kind
 
 log = logging.getLogger(__name__)
 
@@ -86,13 +87,15 @@ class _Batch:
 class Indexer:
     """Owns the store, the parse pool and (loaded on first need) the embedder. One writer at a time."""
 
-    def __init__(self, cfg: IndexConfig, data: DataDir, embedder: Embedder | None = None,
+    def __init__(self, cfg: IndexConfig, data: DataDir, embedder: AnyEmbedder | None = None,
                  on_wait: Callable[[str], None] | None = None) -> None:
         """`on_wait` hears when another Hearth process is writing this index and this one waits its turn."""
         self.cfg = cfg
         self.data = data.ensure()
         self.model_dir = embedder.model_dir if embedder else embedder_dir(cfg.embed_model)
         self._embedder = embedder
+        self.vector_kind = embedder.kind if embedder else \
+            resolve_kind(cfg.embed_backend, stored_vector_kind(data.index_dir), self.model_dir, cfg.device)
         dim = embedder.dim if embedder else embedding_dim(self.model_dir)
         self._pool: ParsePool | None = None
         self._embed_lock = threading.Lock()
@@ -101,15 +104,16 @@ class Indexer:
         self.write_lock = WriteLock(data.index_dir / "write.lock", cfg.lock_timeout_s, on_wait)
         with self.write_lock.hold():
             self.store = Store(data.index_dir, dim, f"{self.model_dir.parent.name}/{self.model_dir.name}:{dim}",
-                               cfg.optimize_every_writes)
+                               cfg.optimize_every_writes, self.vector_kind)
             self.store.repair()
 
     # -- resources ---------------------------------------------------------------------------------
     @property
-    def embedder(self) -> Embedder:
+    def embedder(self) -> AnyEmbedder:
         with self._embed_lock:
             if self._embedder is None:
-                self._embedder = Embedder(self.model_dir, self.cfg.device, self.cfg.embed_batch_size)
+                self._embedder = load_embedder(self.model_dir, self.vector_kind, self.data, self.cfg.device,
+                                               self.cfg.embed_batch_size)
             return self._embedder
 
     @property
@@ -275,7 +279,8 @@ class Indexer:
                 report.skipped.append({"path": f.path, "reason": reason})
                 batch.rows.append(_row(f, "skipped", reason))
             else:
-                jobs.append(ParseJob(f.path, self.cfg.max_file_bytes, self.cfg.chunk_tokens, self.cfg.chunk_overlap))
+                jobs.append(ParseJob(f.path, self.cfg.max_file_bytes, self.cfg.chunk_tokens, self.cfg.chunk_overlap,
+                                     self.cfg.ocr))
         done = total - len(jobs)
         on_progress(done, total, "parsing")
         try:

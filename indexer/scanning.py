@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,16 +36,34 @@ def describe_os_error(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
+_SPECIAL_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+                  (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def special_file_reason(path: str, mode: int) -> str | None:
+    """Why a pipe, socket or device (or a link to one) is listed instead of read: reading could block forever
+    or never end (a link to /dev/zero)."""
+    for test, kind in _SPECIAL_KINDS:
+        if test(mode):
+            target = f" ({os.path.realpath(path)})" if os.path.islink(path) else ""
+            link = "a link to " if target else ""
+            return f"{link}{kind}{target}: not a document, so it is not read"
+    return None
+
+
 def stat_file(path: str, folder: str) -> FileStat | ScanProblem | None:
-    """Stat one path (following a link to a file). None when it is not a regular file."""
+    """Stat one path (following a link to a file). None for folders; pipes, sockets and devices are problems."""
     try:
         st = os.stat(path)
     except OSError as exc:
         if isinstance(exc, FileNotFoundError) and not os.path.lexists(path):
             return None
         return ScanProblem(path, folder, describe_os_error(exc))
-    if not os.path.isfile(path):
+    if stat.S_ISDIR(st.st_mode):
         return None
+    if not stat.S_ISREG(st.st_mode):
+        reason = special_file_reason(path, st.st_mode)
+        return ScanProblem(path, folder, reason) if reason else None
     return FileStat(path, folder, st.st_size, st.st_mtime_ns)
 
 

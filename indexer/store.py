@@ -106,16 +106,34 @@ def _batches(values: Sequence[str], size: int = _IN_BATCH) -> Iterable[Sequence[
         yield values[i : i + size]
 
 
+LEGACY_VECTORS = "torch-fp32"  # indexes made before the vector kind was recorded
+
+
+def read_meta(index_dir: Path) -> dict | None:
+    """The index's recorded schema, model and vector kind; None when there is no index yet."""
+    path = Path(index_dir) / "meta.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def stored_vector_kind(index_dir: Path) -> str | None:
+    meta = read_meta(index_dir)
+    return None if meta is None else meta.get("vectors", LEGACY_VECTORS)
+
+
 class Store:
     """All reads and writes of the index go through here. Writes come from one thread at a time."""
 
-    def __init__(self, index_dir: Path, dim: int, model_id: str, optimize_every: int = 20) -> None:
+    def __init__(self, index_dir: Path, dim: int, model_id: str, optimize_every: int = 20,
+                 vectors: str = LEGACY_VECTORS) -> None:
+        """`model_id` and `vectors` (the backend and precision that made the vectors) are recorded on creation;
+        an index made otherwise is refused, so vectors of two kinds are never mixed."""
         import lancedb
 
         self.index_dir = Path(index_dir)
         self.index_dir.mkdir(parents=True, exist_ok=True)
         self.dim = dim
         self.model_id = model_id
+        self.vectors = vectors
         self.optimize_every = optimize_every  # commits between compactions
         self._check_meta()
         # Readers in other threads or processes see new versions at once.
@@ -131,9 +149,9 @@ class Store:
     # -- schema and model bookkeeping -------------------------------------------------------------
     def _check_meta(self) -> None:
         meta_path = self.index_dir / "meta.json"
-        meta = {"schema_version": SCHEMA_VERSION, "embed_model": self.model_id, "dim": self.dim}
-        if meta_path.exists():
-            stored = json.loads(meta_path.read_text())
+        meta = {"schema_version": SCHEMA_VERSION, "embed_model": self.model_id, "dim": self.dim, "vectors": self.vectors}
+        stored = read_meta(self.index_dir)
+        if stored is not None:
             if stored.get("schema_version") != SCHEMA_VERSION:
                 raise ConfigError(
                     f"The index at {self.index_dir} was made by another version of Hearth; rebuild it with `index --rebuild`."
@@ -142,6 +160,12 @@ class Store:
                 raise ConfigError(
                     f"The index was built with embedding model {stored.get('embed_model')}, not {self.model_id}; "
                     "rebuild it with `index --rebuild` or switch the embedding model back."
+                )
+            if stored.get("vectors", LEGACY_VECTORS) != self.vectors:
+                raise ConfigError(
+                    f"The index's vectors were made by {stored.get('vectors', LEGACY_VECTORS)}, not {self.vectors}, "
+                    "and two kinds are never mixed: set embed_backend back to auto, or rebuild the index with "
+                    "`hearth index --rebuild` (every file is embedded again)."
                 )
             return
         atomic.write_json(meta_path, meta)

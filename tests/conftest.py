@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -12,13 +13,27 @@ import pytest
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# One ONNX export of the bundled embedder for every test data dir and subprocess of a run (about 10 s each).
+os.environ.setdefault("HEARTH_EMBEDDER_CACHE", str(Path(tempfile.gettempdir()) / f"hearth-test-embedders-{os.getuid()}"))
 
 from common.paths import resolve_data_dir
 from indexer.config import IndexConfig# noqa: E402
 
 
 @pytest.fixture(scope="session")
-def embedder():
+def embedder(tmp_path_factory):
+    """The embedder a new index gets by default (ONNX Runtime int8 on this CPU), on the CPU."""
+    from indexer.embedders import load_embedder, resolve_kind
+    from indexer.embedding import bundled_embedder_dir
+
+    model = bundled_embedder_dir()
+    data = resolve_data_dir(tmp_path_factory.mktemp("embedder")).ensure()
+    return load_embedder(model, resolve_kind("auto", None, model, "cpu"), data, "cpu", 64)
+
+
+@pytest.fixture(scope="session")
+def torch_embedder():
+    """sentence-transformers on torch: the fallback backend, and the reference ONNX vectors are checked against."""
     from indexer.embedding import Embedder, bundled_embedder_dir
 
     return Embedder(bundled_embedder_dir(), "cpu", 64)
@@ -104,7 +119,7 @@ def workspace(tmp_path, fake_embedder, fake_generator):
 
 
 # Fixtures that load a real model: a test using any of them belongs to the end-to-end tier.
-REAL_MODEL_FIXTURES = {"embedder", "make_indexer", "generator", "sample_engine", "chat_model", "window", "tokenizer",
+REAL_MODEL_FIXTURES = {"embedder", "torch_embedder", "make_indexer", "generator", "sample_engine", "chat_model", "window", "tokenizer",
                        "vocab_gguf"}
 
 

@@ -35,6 +35,7 @@ class WordEmbedder:
         self.dim = dim
         self.max_tokens = 256
         self.model_id = f"fake-words:{dim}"
+        self.kind = "fake-words"
         self.device = "cpu"
         self.calls = 0
 

@@ -67,7 +67,9 @@ def test_a_fifo_is_never_opened(tmp_path, make_indexer):
     t0 = time.monotonic()
     ix.index_folders([d])
     assert time.monotonic() - t0 < 30
-    assert [os.path.basename(p) for p in ix.store.file_records()] == ["otters.txt"]
+    records = ix.store.file_records()
+    assert {os.path.basename(p): r.status for p, r in records.items()} == {"otters.txt": "ok", "pipe.txt": "error"}
+    assert "named pipe" in records[str(d / "pipe.txt")].error
 
 
 def test_pool_timeout_kills_the_worker(tmp_path):

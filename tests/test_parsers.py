@@ -70,7 +70,8 @@ def test_encodings(tmp_path):
         ("empty.md", b"", SkipFile, "empty"),
         ("bad.pdf", b"%PDF-1.4\n this is not really a pdf", ParseFailed, "PDF"),
         ("cut.docx", b"PK\x03\x04 truncated", ParseFailed, "DOCX"),
-        ("photo.jpg", b"\xff\xd8\xff", SkipFile, "unsupported"),
+        ("photo.jpg", b"\xff\xd8\xff", ParseFailed, "damaged or unknown image"),  # images are read with OCR
+        ("song.mp3", b"ID3\x04\x00", SkipFile, "unsupported"),
     ],
 )
 def test_bad_files_give_reasons(tmp_path, name, content, error, reason):

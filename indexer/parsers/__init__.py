@@ -6,6 +6,6 @@
 from indexer.parsers.registry import SUPPORTED, file_type_of, parse_path
 
 # Importing the modules registers their parsers.
-from indexer.parsers import documents, markup, office, plain  # noqa: F401,E402
+from indexer.parsers import documents, mail, markup, ocr, office, plain  # noqa: F401,E402
 
 __all__ = ["SUPPORTED", "file_type_of", "parse_path"]

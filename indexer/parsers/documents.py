@@ -1,4 +1,4 @@
-"""PDF, one block per page so every chunk knows its page number."""
+"""PDF, one block per page so every chunk knows its page number; pages without a text layer go through OCR."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import logging
 from pathlib import Path
 
 from indexer.errors import ParseFailed
+from indexer.parsers import ocr
 from indexer.parsers.registry import Block, paragraphs, register
 
+log = logging.getLogger(__name__)
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
@@ -28,9 +30,14 @@ def parse_pdf(path: Path) -> list[Block]:
         blocks: list[Block] = []
         for number, page in enumerate(pages, start=1):
             text = page.extract_text() or ""
-            blocks.extend(paragraphs(text, page=number))
+            if len("".join(text.split())) < ocr.MIN_TEXT_LAYER_CHARS and ocr.enabled():
+                log.info("OCR page %d/%d of %s", number, len(pages), path)
+                blocks.extend(Block(p, number) for p in ocr.pdf_page_text(path, number - 1))
+            else:
+                blocks.extend(paragraphs(text, page=number))
     except PdfReadError as exc:
         raise ParseFailed(f"damaged PDF file ({exc})")
     if not blocks:
-        raise ParseFailed("the PDF has no extractable text (scanned images need OCR, which Hearth does not do)")
+        raise ParseFailed("the PDF has no text layer and OCR found no text" if ocr.enabled() else
+                          "the PDF has no text layer and OCR is turned off (setting `ocr` in config.toml)")
     return blocks
