@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from cli.common import ctrl_c_cancels, print_json, progress_bar, verb, workspace
-from operations.choices import QUANTS
+from operations.choices import DEFAULT_QUANT, QUANTS
 
 
 def add_parser(sub, common) -> None:
     p = verb(sub, common, "export", "export a finished training run again (another quantization)", run)
     p.add_argument("--name", required=True, help="the run's name (as given to `train`)")
     p.add_argument("--base", help="the GGUF the run was trained on (default: the configured chat model)")
-    p.add_argument("--quant", choices=[*QUANTS, "none"], default="Q8_0")
+    p.add_argument("--quant", choices=[*QUANTS, "none"], default=DEFAULT_QUANT)
     p.add_argument("--json", action="store_true")
 
 

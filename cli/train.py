@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from cli.common import ctrl_c_cancels, print_json, progress_bar, verb, workspace
-from operations.choices import QUANTS
+from operations.choices import DEFAULT_QUANT, QUANTS
 
 FLAG_TYPES = {"int": int, "float": float, "str": str}
 
@@ -39,8 +39,9 @@ def add_parser(sub, common) -> None:
                                                  "folder of .txt/.md")
     p.add_argument("--base", help="the GGUF to start from (default: the configured chat model)")
     p.add_argument("--name", help="name of the run and of the registered model (same name resumes)")
-    p.add_argument("--quant", choices=[*QUANTS, "none"], default="Q4_K_M",
-                   help="requantize the merged export with llama.cpp (default Q4_K_M)")
+    p.add_argument("--quant", choices=[*QUANTS, "none"], default=DEFAULT_QUANT,
+                   help=f"requantize the merged export with llama.cpp (default {DEFAULT_QUANT}: Q4_K_M with the "
+                        "tensors the fine-tune changed most kept at Q8_0, within 1.15x the size)")
     p.add_argument("--json", action="store_true")
     add_train_config_flags(p)
 
@@ -63,7 +64,8 @@ def run(args) -> int:
     if args.json:
         print_json(res.to_json())
         return 0
-    print(f"registered {res.model_path} (adapter: {res.adapter_path}); held-out answer log-prob per token: "
+    print(f"trained on {res.device}; registered {res.model_path} (adapter: {res.adapter_path}); "
+          f"held-out answer log-prob per token: "
           f"base {res.base_logprob:.3f}, trained {res.trained_logprob:.3f}")
     for c in res.exports:
         print(f"  {c.kind:8} {c.logprob:.3f}, keeps {c.gain_kept:.0%} of the gain")

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QFormLayo
                                QLineEdit, QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from gui.tasks import Task, TaskRunner
-from operations import QUANTS
+from operations import QUANT_NOTES, QUANTS
 
 
 class LossCurve(QWidget):
@@ -64,19 +64,31 @@ class TrainingPanel(QWidget):
         self.make_btn = QPushButton("Make one from my files")
         self.make_btn.clicked.connect(self.make_from_files)
         self.name = QLineEdit("my-fine-tune")
-        self.epochs = QSpinBox(minimum=1, maximum=50, value=3)
+        self.epochs = QSpinBox(minimum=0, maximum=50, value=0)
+        self.epochs.setSpecialValueText("auto (6 for a small set, else 3)")
         self.quant = QComboBox()
-        self.quant.addItems([*QUANTS, "none"])
+        for kind in (*QUANTS, "none"):
+            self.quant.addItem(kind)
+            self.quant.setItemData(self.quant.count() - 1, QUANT_NOTES.get(kind, ""), Qt.ToolTipRole)
+        self.quant_note = QLabel(QUANT_NOTES.get(self.quant.currentText(), ""))
+        self.quant_note.setWordWrap(True)
+        self.quant.currentTextChanged.connect(lambda kind: self.quant_note.setText(QUANT_NOTES.get(kind, "")))
+        self.method = QComboBox()
+        self.method.addItems(["lora", "dora"])
+        self.base_bits = QComboBox()
+        for label, value in (("auto (4-bit when the GPU needs it)", "auto"), ("16-bit", "16"), ("4-bit (QLoRA)", "4")):
+            self.base_bits.addItem(label, value)
         self.rank = QSpinBox(minimum=1, maximum=256, value=16)
         self.alpha = QSpinBox(minimum=1, maximum=512, value=32)
-        self.lr = QDoubleSpinBox(decimals=5, minimum=1e-5, maximum=1e-1, singleStep=1e-4, value=2e-4)
+        self.lr = QDoubleSpinBox(decimals=5, minimum=0.0, maximum=1e-1, singleStep=1e-4, value=0.0)
+        self.lr.setSpecialValueText("auto (1e-3 for a small set, else 2e-4)")
         self.max_len = QSpinBox(minimum=32, maximum=4096, value=256)
         advanced = QGroupBox("Advanced")
         advanced.setCheckable(True)
         advanced.setChecked(False)
         af = QFormLayout(advanced)
-        for label, w in (("LoRA rank", self.rank), ("LoRA alpha", self.alpha), ("Learning rate", self.lr),
-                         ("Max tokens per example", self.max_len)):
+        for label, w in (("Method", self.method), ("Base precision", self.base_bits), ("LoRA rank", self.rank),
+                         ("LoRA alpha", self.alpha), ("Learning rate", self.lr), ("Max tokens per example", self.max_len)):
             af.addRow(label, w)
         self.start_btn, self.cancel_btn = QPushButton("Start training"), QPushButton("Cancel")
         self.use_btn = QPushButton("Use this model")
@@ -102,6 +114,7 @@ class TrainingPanel(QWidget):
         form.addRow("Name", self.name)
         form.addRow("Epochs", self.epochs)
         form.addRow("Export as", self.quant)
+        form.addRow("", self.quant_note)
         buttons = QHBoxLayout()
         for b in (self.start_btn, self.cancel_btn, self.use_btn):
             buttons.addWidget(b)
@@ -151,7 +164,8 @@ class TrainingPanel(QWidget):
             return
         try:
             cfg = TrainConfig(rank=self.rank.value(), alpha=self.alpha.value(), learning_rate=self.lr.value(),
-                              epochs=self.epochs.value(), max_len=self.max_len.value())
+                              epochs=self.epochs.value(), max_len=self.max_len.value(),
+                              method=self.method.currentText(), base_bits=self.base_bits.currentData())
         except Exception as exc:
             self.on_error(exc)
             return
@@ -195,8 +209,8 @@ class TrainingPanel(QWidget):
         self._busy(False)
         self.use_btn.setEnabled(True)
         self.progress.setFormat("Done")
-        lines = [f"Saved {Path(res.model_path).name}. Held-out answers: log-prob per token {res.base_logprob:.2f} → "
-                 f"{res.trained_logprob:.2f}."]
+        lines = [f"Saved {Path(res.model_path).name} (trained on {res.device}). Held-out answers: log-prob per "
+                 f"token {res.base_logprob:.2f} → {res.trained_logprob:.2f}."]
         lines += [f"{c.kind}: keeps {c.gain_kept:.0%} of the gain" for c in res.exports]
         self.summary.setText("  ".join(lines))
 

@@ -3,12 +3,12 @@ tests share. Nothing above this layer wires the indexer, engine or training toge
 it imports them: the types the CLI and the GUI need are re-exported here (loaded on first use, so that
 `hearth --help` stays instant)."""
 
-from operations.choices import QUANTS
+from operations.choices import DEFAULT_QUANT, QUANT_NOTES, QUANTS
 
 _LAZY = {"Workspace": "operations.workspace", "SAMPLE_DOCS": "operations.workspace",
          "Filters": "engine.retrieval", "TrainConfig": "training.lora"}
 
-__all__ = ["Filters", "QUANTS", "SAMPLE_DOCS", "TrainConfig", "Workspace"]
+__all__ = ["DEFAULT_QUANT", "Filters", "QUANT_NOTES", "QUANTS", "SAMPLE_DOCS", "TrainConfig", "Workspace"]
 
 
 def __getattr__(name: str):

@@ -25,8 +25,9 @@ from engine.generation import Generator
 from engine.models import ModelInfo, bundled_model_path, list_models, resolve_model
 from engine.retrieval import Filters, Hit
 from indexer import folders as folder_list
-from indexer.embedding import Embedder
+from indexer.embedders import AnyEmbedder
 from indexer.pipeline import Indexer, IndexReport
+from operations.choices import DEFAULT_QUANT
 from operations.config import AppConfig, load_config, save_settings, setup_logging
 from operations.results import ChatAnswer, DatasetResult, FolderInfo, Problem, Status
 
@@ -42,7 +43,7 @@ DATASET_FILE = "from-my-files.jsonl"
 class Workspace:
     """Everything one data dir holds, behind one call per user action."""
 
-    def __init__(self, cfg: AppConfig, *, embedder: Embedder | None = None, generator: Generator | None = None,
+    def __init__(self, cfg: AppConfig, *, embedder: AnyEmbedder | None = None, generator: Generator | None = None,
                  long_lived: bool = False) -> None:
         """`embedder` and `generator` replace the real models (tests pass fakes). `long_lived` (the app) keeps
         vectors in memory for fast retrieval; one-shot commands skip that reload."""
@@ -288,7 +289,7 @@ class Workspace:
         return DatasetResult(str(out), count)
 
     def fine_tune(self, data_path: str | os.PathLike, name: str | None = None, train_cfg=None,
-                  quant: str | None = "Q4_K_M", base: str | None = None, on_report=None,
+                  quant: str | None = DEFAULT_QUANT, base: str | None = None, on_report=None,
                   on_progress: ProgressFn | None = None, cancel: CancelFlag | None = None):
         """LoRA on the chat model (or `base`), exported to GGUF, verified and registered as a chat model."""
         from training.finetune import fine_tune
@@ -300,7 +301,7 @@ class Workspace:
         return fine_tune(base_path, Path(data_path), self.data.models_dir, self.data.runs_dir, name, cfg, quant,
                          on_report, on_progress, cancel)
 
-    def export(self, name: str, quant: str | None = "Q8_0", base: str | None = None,
+    def export(self, name: str, quant: str | None = DEFAULT_QUANT, base: str | None = None,
                on_progress: ProgressFn | None = None, cancel: CancelFlag | None = None):
         """Export a finished training run again (another quantization), verified and registered."""
         from training.finetune import export_run

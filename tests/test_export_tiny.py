@@ -72,3 +72,78 @@ def test_merged_and_adapter_exports_match_the_merged_torch_model(arch, tmp_path,
             assert np.corrcoef(ref, got)[0, 1] > 0.999
             assert int(ref.argmax()) == int(got.argmax())
         assert np.abs(before - ref).max() > 10 * np.abs(llama_logits(merged, ids) - ref).max()
+
+
+def test_dora_merged_export_matches_torch_and_the_adapter_export_is_refused(tmp_path, vocab_gguf):
+    """DoRA's magnitude vector is folded into the merged GGUF; llama.cpp's adapter format has none to carry it."""
+    import torch
+
+    from training.adapter_gguf import export_adapter
+    from training.export_gguf import export_merged, lora_deltas
+    from training.gguf_layout import ExportError, lora_layers
+
+    model, write = tiny("gemma3")
+    base = write(model, tmp_path / "base.gguf", vocab_gguf)
+    rng = random.Random(1)
+    data = []
+    for _ in range(8):
+        ids = [2] + [rng.randrange(300, 5000) for _ in range(20)]
+        data.append(Tokenized(ids, [-100] * 10 + ids[10:]))
+    cfg = TrainConfig(rank=4, alpha=8, learning_rate=5e-2, epochs=3, batch_size=4, checkpoint_every=0, seed=0,
+                      method="dora")
+    peft_model = train(model, data, cfg, tmp_path / "run", pad_id=0).model
+    magnitudes = [m for n, m in peft_model.named_parameters() if "lora_magnitude_vector" in n]
+    assert magnitudes  # it really is DoRA
+    merged = export_merged(base, lora_deltas(peft_model), tmp_path / "merged.gguf")
+    # The same export without the magnitude vectors (what treating DoRA as LoRA would write), to show they matter.
+    plain = export_merged(base, {t: m.get_delta_weight("default").detach().numpy() for t, m in lora_layers(peft_model)},
+                          tmp_path / "plain.gguf")
+    with pytest.raises(ExportError, match="magnitude"):
+        export_adapter(peft_model, base, tmp_path / "dora.gguf", cfg.alpha)
+    assert not (tmp_path / "dora.gguf").exists()
+
+    ref_model = peft_model.merge_and_unload().eval()
+    for ids in (data[0].input_ids[:12], [2, 777, 1234, 4321, 999]):
+        with torch.no_grad():
+            ref = ref_model(torch.tensor([ids])).logits[0, -1].numpy()
+        got, before, without = llama_logits(merged, ids), llama_logits(base, ids), llama_logits(plain, ids)
+        assert np.corrcoef(ref, got)[0, 1] > 0.999
+        assert int(ref.argmax()) == int(got.argmax())
+        assert np.abs(before - ref).max() > 10 * np.abs(got - ref).max()
+        assert np.abs(without - ref).max() > 3 * np.abs(got - ref).max()
+
+
+def test_qlora_trains_on_a_4bit_base_and_merges_into_the_full_precision_base(tmp_path, vocab_gguf):
+    """The GPU's QLoRA code path, run on the CPU: NF4 linear layers under a LoRA. The export adds the LoRA's
+    change to the de-quantized GGUF base and agrees with the adapter on a full-precision copy of the base."""
+    import copy
+
+    import torch
+
+    from training.export_gguf import export_merged, lora_deltas
+    from training.lora import LINEAR_TARGETS
+    from training.qlora import full_precision_copy, is_four_bit, quantize_linears
+
+    model, write = tiny("gemma3")
+    full = copy.deepcopy(model)
+    base = write(model, tmp_path / "base.gguf", vocab_gguf)
+    assert quantize_linears(model, LINEAR_TARGETS, "float32") == 2 * 7
+    model = model.to("cpu")  # bitsandbytes quantizes on the move to a device
+    assert is_four_bit(model)
+    rng = random.Random(2)
+    data = []
+    for _ in range(8):
+        ids = [2] + [rng.randrange(300, 5000) for _ in range(20)]
+        data.append(Tokenized(ids, [-100] * 10 + ids[10:]))
+    cfg = TrainConfig(rank=4, alpha=8, learning_rate=5e-2, epochs=4, batch_size=4, checkpoint_every=0, seed=0)
+    res = train(model, data, cfg, tmp_path / "run", pad_id=0)
+    assert np.mean(res.losses[-2:]) < np.mean(res.losses[:2])  # it learned through the 4-bit layers
+    merged = export_merged(base, lora_deltas(res.model), tmp_path / "merged.gguf")
+
+    ref = full_precision_copy(res.model, full)
+    for ids in (data[0].input_ids[:12], [2, 777, 1234, 4321, 999]):
+        with torch.no_grad():
+            want = ref(torch.tensor([ids])).logits[0, -1].numpy()
+        got, before = llama_logits(merged, ids), llama_logits(base, ids)
+        assert np.corrcoef(want, got)[0, 1] > 0.999
+        assert np.abs(before - want).max() > 10 * np.abs(got - want).max()

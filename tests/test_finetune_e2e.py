@@ -38,10 +38,11 @@ def test_fine_tune_export_and_verify(tmp_path, capsys):
         assert code == 0, out.err[-2000:]
         return json.loads(out.out)
 
-    res = run("train", "--data", str(path), "--name", "orla", "--epochs", "3", "--lr", "1e-3", "--seed", "1",
-              "--quant", "Q4_K_M", "--json")
+    res = run("train", "--data", str(path), "--name", "orla", "--epochs", "3", "--lr", "1e-3", "--seed", "1", "--json")
     by_kind = {c["kind"]: c for c in res["exports"]}
-    assert set(by_kind) == {"merged", "Q4_K_M", "adapter"}
+    assert set(by_kind) == {"merged", "Q4_K_M-keep", "adapter"}  # the default export
+    assert by_kind["Q4_K_M-keep"]["gain_kept"] > 0.9  # plain Q4_K_M keeps about half of this gain
+    assert by_kind["merged"]["answer"].strip()  # the chat-format check answered a training question
     assert by_kind["merged"]["correlation"] > 0.99 and by_kind["merged"]["top1"] >= 0.75
     for kind, check in by_kind.items():
         assert check["logprob"] > res["base_logprob"] + 0.5, (kind, check, res["base_logprob"])

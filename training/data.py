@@ -21,6 +21,7 @@ GEMMA_TURN = "<start_of_turn>{role}\n{content}<end_of_turn>\n"
 @dataclass
 class Example:
     segments: list[tuple[str, bool]]  # (text, is_target)
+    messages: list[dict] | None = None  # the conversation it was rendered from (None for plain text)
 
 
 class DataError(HearthError):
@@ -62,14 +63,14 @@ def parse_record(rec: Any, template: str | None, tokenizer: Any = None) -> Examp
             raise DataError("'messages' must be a list of {role: system|user|assistant, content: str}")
         if not any(m["role"] == "assistant" for m in msgs):
             raise DataError("the conversation has no assistant message to learn from")
-        return Example(_chat_segments(msgs, template, tokenizer))
+        return Example(_chat_segments(msgs, template, tokenizer), msgs)
     if "prompt" in rec and "completion" in rec:
         msgs = [{"role": "user", "content": str(rec["prompt"])}, {"role": "assistant", "content": str(rec["completion"])}]
-        return Example(_chat_segments(msgs, template, tokenizer))
+        return Example(_chat_segments(msgs, template, tokenizer), msgs)
     if "instruction" in rec and "output" in rec:
         prompt = str(rec["instruction"]) + (f"\n\n{rec['input']}" if rec.get("input") else "")
         msgs = [{"role": "user", "content": prompt}, {"role": "assistant", "content": str(rec["output"])}]
-        return Example(_chat_segments(msgs, template, tokenizer))
+        return Example(_chat_segments(msgs, template, tokenizer), msgs)
     if "text" in rec:
         return Example([(str(rec["text"]), True)])
     raise DataError("unknown record: use {messages}, {prompt, completion}, {instruction, input, output} or {text}")

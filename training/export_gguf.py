@@ -38,13 +38,27 @@ def file_sha256(path: Path) -> str:
 
 
 def lora_deltas(peft_model: Any) -> dict[str, np.ndarray]:
-    """The merged change of every LoRA layer, as float32 arrays in (out, in) layout keyed by GGUF tensor name."""
+    """The merged change of every LoRA or DoRA layer, as float32 arrays in (out, in) layout keyed by GGUF
+    tensor name; added to the de-quantized base weights by `export_merged`."""
     deltas = {}
     for target, module in lora_layers(peft_model):
+        delta = module.get_delta_weight("default").detach().float()
         if uses_dora(module):
-            raise ExportError("DoRA adapters cannot be merged into a GGUF yet; train with method=lora.")
-        deltas[target] = module.get_delta_weight("default").detach().float().cpu().numpy()
+            delta = _dora_delta(module, delta)
+        deltas[target] = delta.cpu().numpy()
     return deltas
+
+
+def _dora_delta(module: Any, lora_delta: Any) -> Any:
+    """DoRA's merged weight is magnitude * (W + dW) / ||W + dW|| (norm of each output row); its change from W.
+    W is the layer's full-precision base weight, the de-quantized GGUF tensor the change is added to."""
+    base = module.get_base_layer().weight.detach().float()
+    if base.dim() != 2 or base.shape != lora_delta.shape:
+        raise ExportError(f"DoRA merge needs the full-precision base weight (got shape {tuple(base.shape)}); "
+                          "train DoRA on a full-precision base, not a 4-bit one.")
+    combined = base + lora_delta
+    magnitude = module.lora_magnitude_vector["default"].weight.detach().float().reshape(-1, 1)
+    return magnitude / combined.norm(p=2, dim=1, keepdim=True) * combined - base
 
 
 def read_heads(reader: Any) -> Heads:
@@ -112,35 +126,45 @@ def export_merged(base: Path, deltas: dict[str, np.ndarray], out: Path, metadata
         if on_progress:
             on_progress(i + 1, total, f"merging {t.name}")
 
-    with atomic_gguf(out, arch) as writer:
-        new_meta = {"general.name": (f"{_field(reader, 'general.name', 'model')} (Hearth fine-tune)", gguf.GGUFValueType.STRING)}
-        if _field(reader, "tokenizer.chat_template") is None and arch == "gemma3":
-            new_meta["tokenizer.chat_template"] = (GEMMA_CHAT_TEMPLATE, gguf.GGUFValueType.STRING)
-        for key, value in (metadata or {}).items():
-            new_meta[key] = (value if isinstance(value, str) else json.dumps(value), gguf.GGUFValueType.STRING)
+    new_meta = {"general.name": (f"{_field(reader, 'general.name', 'model')} (Hearth fine-tune)", gguf.GGUFValueType.STRING)}
+    if _field(reader, "tokenizer.chat_template") is None and arch == "gemma3":
+        new_meta["tokenizer.chat_template"] = (GEMMA_CHAT_TEMPLATE, gguf.GGUFValueType.STRING)
+    for key, value in (metadata or {}).items():
+        new_meta[key] = (value if isinstance(value, str) else json.dumps(value), gguf.GGUFValueType.STRING)
+    write_gguf(reader, out, new_meta, replaced, cancel=cancel)
+    return out
+
+
+def write_gguf(reader: Any, out: Path, fields: dict[str, tuple[Any, Any]] | None = None,
+               tensors: dict[str, tuple[np.ndarray, Any]] | None = None, drop: frozenset[str] = frozenset(),
+               cancel: threading.Event | None = None) -> Path:
+    """Copy the GGUF `reader` holds to `out` (atomically) with `fields` set to (value, type), the `drop` keys
+    left out, and `tensors` replaced by (data, quantization type); everything else is copied as it is."""
+    import gguf
+
+    fields, tensors = fields or {}, tensors or {}
+    with atomic_gguf(Path(out), _field(reader, "general.architecture")) as writer:
         for field in reader.fields.values():
-            if field.name.startswith("GGUF.") or field.name == "general.architecture" or field.name in new_meta:
+            if field.name.startswith("GGUF.") or field.name == "general.architecture" or field.name in fields \
+                    or field.name in drop:
                 continue
             vtype = field.types[0]
             sub = field.types[-1] if vtype == gguf.GGUFValueType.ARRAY else None
             writer.add_key_value(field.name, field.contents(), vtype, sub_type=sub)
-        for key, (value, vtype) in new_meta.items():
+        for key, (value, vtype) in fields.items():
             writer.add_key_value(key, value, vtype)
         for t in reader.tensors:
-            if t.name in replaced:
-                data, qtype = replaced[t.name]
-                writer.add_tensor_info(t.name, data.shape, data.dtype, data.nbytes, qtype)
-            else:
-                writer.add_tensor_info(t.name, t.data.shape, t.data.dtype, t.data.nbytes, t.tensor_type)
+            data, qtype = tensors.get(t.name, (t.data, t.tensor_type))
+            writer.add_tensor_info(t.name, data.shape, data.dtype, data.nbytes, qtype)
         writer.write_header_to_file()
         writer.write_kv_data_to_file()
         writer.write_ti_data_to_file()
         for t in reader.tensors:
             if cancel is not None and cancel.is_set():
                 raise Cancelled("Export cancelled; nothing was written under the final name.")
-            writer.write_tensor_data(replaced[t.name][0] if t.name in replaced else t.data,
+            writer.write_tensor_data(tensors[t.name][0] if t.name in tensors else t.data,
                                      tensor_endianess=reader.endianess)
-    return out
+    return Path(out)
 
 
 def requantize(src: Path, out: Path, kind: str = "Q4_K_M") -> Path:

@@ -19,6 +19,7 @@ from typing import Any, Callable
 from common import atomic
 from common.errors import Cancelled, ConfigError
 from training.data import Tokenized
+from training.devices import BASE_BITS, DEVICES
 
 LINEAR_TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
 
@@ -31,21 +32,48 @@ class TrainConfig:
     alpha: int = field(default=32, metadata={"help": "LoRA alpha (the update is scaled by alpha/rank)"})
     dropout: float = field(default=0.0, metadata={"help": "dropout on the LoRA input"})
     targets: tuple[str, ...] = field(default=LINEAR_TARGETS, metadata={"help": "projections LoRA adapts"})
-    learning_rate: float = field(default=2e-4, metadata={"help": "peak learning rate", "aliases": ["--lr"]})
-    epochs: int = field(default=3, metadata={"help": "passes over the training set"})
+    learning_rate: float = field(default=0.0, metadata={
+        "help": "peak learning rate; 0 = by dataset size (1e-3 under 200 examples, else 2e-4)", "aliases": ["--lr"]})
+    epochs: int = field(default=0, metadata={
+        "help": "passes over the training set; 0 = by dataset size (6 under 200 examples, else 3)"})
     batch_size: int = field(default=4, metadata={"help": "examples per step"})
     max_len: int = field(default=256, metadata={"help": "tokens per example (longer ones are cut)"})
     seed: int = field(default=0, metadata={"help": "seed for the split, the order and the initial weights"})
     checkpoint_every: int = field(default=20, metadata={"help": "steps between checkpoints (0: none)"})
     held_out: float = field(default=0.1, metadata={"help": "share of examples kept out to measure the gain"})
     method: str = field(default="lora", metadata={"help": "lora or dora", "choices": ["lora", "dora"]})
+    device: str = field(default="auto", metadata={"help": "auto (CUDA, then MPS, then CPU), cuda, mps or cpu",
+                                                  "choices": ["auto", "cuda", "mps", "cpu"]})
+    base_bits: str = field(default="auto", metadata={
+        "help": "4 loads the base in 4 bits (QLoRA, needs bitsandbytes); auto does so on a GPU it would crowd",
+        "choices": ["auto", "16", "4"]})
 
     def __post_init__(self) -> None:
         if self.rank < 1 or self.alpha < 1:
             raise ConfigError("rank and alpha must be positive.")
+        if self.epochs < 0 or self.learning_rate < 0:
+            raise ConfigError("epochs and learning_rate must be positive, or 0 to choose them by dataset size.")
         if self.method not in ("lora", "dora"):
             raise ConfigError(f"Unknown method {self.method!r}: use lora or dora.")
+        if self.device not in DEVICES or self.base_bits not in BASE_BITS:
+            raise ConfigError(f"device must be one of {', '.join(DEVICES)} and base_bits one of {', '.join(BASE_BITS)}.")
         self.targets = tuple(self.targets)
+
+
+# The default recipe by dataset size (`epochs` and `learning_rate` 0). A small set is usually facts to learn, not a
+# style: measured on twelve made-up facts (bench/export_variants.py), 6 epochs at 1e-3 answered 12 of 12 training
+# questions and 10 of 12 paraphrases; 6 epochs at 2e-4 answered none.
+SMALL_SET_EXAMPLES = 200
+SMALL_SET_RECIPE = (6, 1e-3)
+LARGE_SET_RECIPE = (3, 2e-4)
+
+
+def with_recipe(cfg: TrainConfig, n_examples: int) -> TrainConfig:
+    """`cfg` with its automatic epochs and learning rate (0) chosen for a training set of `n_examples`."""
+    import dataclasses
+
+    epochs, lr = SMALL_SET_RECIPE if n_examples < SMALL_SET_EXAMPLES else LARGE_SET_RECIPE
+    return dataclasses.replace(cfg, epochs=cfg.epochs or epochs, learning_rate=cfg.learning_rate or lr)
 
 
 @dataclass
@@ -149,6 +177,7 @@ def train(model: Any, train_data: list[Tokenized], cfg: TrainConfig, out_dir: Pa
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    cfg = with_recipe(cfg, len(train_data))
     seed_everything(cfg.seed)
     peft_model = wrap_lora(model, cfg)
     params = [p for p in peft_model.parameters() if p.requires_grad]
@@ -172,9 +201,10 @@ def train(model: Any, train_data: list[Tokenized], cfg: TrainConfig, out_dir: Pa
         torch.set_rng_state(state["torch_rng"])
         start, losses = state["step"], state["losses"]
     device = next(peft_model.parameters()).device
-    # Mixed precision where the device supports it (CUDA with bf16); the CPU trains in fp32.
-    amp = torch.autocast("cuda", dtype=torch.bfloat16) if device.type == "cuda" and torch.cuda.is_bf16_supported() \
-        else contextlib.nullcontext()
+    # Mixed precision on CUDA: bf16 where supported, else fp16 with loss scaling; MPS and the CPU train in fp32.
+    half = (torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16) if device.type == "cuda" else None
+    amp = torch.autocast("cuda", dtype=half) if half is not None else contextlib.nullcontext()
+    scaler = torch.amp.GradScaler("cuda") if half == torch.float16 else None
     peft_model.train()
     t0, tokens = time.perf_counter(), 0
     for step in range(start, total):
@@ -185,9 +215,16 @@ def train(model: Any, train_data: list[Tokenized], cfg: TrainConfig, out_dir: Pa
         with amp:
             loss, n = answer_loss(peft_model, ids, labels, mask)
         opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        opt.step()
+        if scaler is not None:
+            scaler.scale(loss).backward()
+            scaler.unscale_(opt)
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            scaler.step(opt)
+            scaler.update()
+        else:
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            opt.step()
         sched.step()
         losses.append(loss.item())
         tokens += int(mask.sum())

@@ -71,3 +71,88 @@ def gain_kept(base: float, trained: float, exported: float) -> float:
     """Share of the fine-tune's log-likelihood gain that survived the export (1.0 = all of it)."""
     gain = trained - base
     return (exported - base) / gain if gain else float("nan")
+
+
+# -- the export's chat format: template, special tokens, and a greedy answer ------------------------------
+SPECIAL_KEYS = ("bos_token_id", "eos_token_id", "eot_token_id", "padding_token_id", "unknown_token_id",
+                "add_bos_token", "add_eos_token")
+CONTROL_TOKEN_TYPE = 3  # llama.cpp's token type for <bos>, <eos>, <start_of_turn> and the like
+# Turn markers of the common chat formats: none belongs in an answer's text.
+LEAK_MARKERS = ("<start_of_turn>", "<end_of_turn>", "<bos>", "<eos>", "<|im_start|>", "<|im_end|>", "<|eot_id|>",
+                "<|start_header_id|>", "<|endoftext|>", "[INST]", "</s>")
+PROBE_ANSWER_TOKENS = 48
+
+
+@dataclass
+class FormatCheck:
+    problems: list[str]  # empty when the export formats chats exactly as training did
+    answer: str  # the export's greedy answer to one training question
+
+
+def special_tokens(gguf_path: Path) -> dict[str, Any]:
+    """BOS, EOS and the other special token ids and flags of a GGUF, and its set of control tokens."""
+    import gguf
+
+    reader = gguf.GGUFReader(str(gguf_path))
+    out: dict[str, Any] = {}
+    for key in SPECIAL_KEYS:
+        field = reader.fields.get(f"tokenizer.ggml.{key}")
+        if field is not None:
+            out[key] = field.contents()
+    types = reader.fields.get("tokenizer.ggml.token_type")
+    if types is not None:
+        kinds = np.asarray(types.contents())
+        out["control tokens"] = tuple(np.flatnonzero(kinds == CONTROL_TOKEN_TYPE).tolist())
+    return out
+
+
+def rendered_ids(llm: Any, template: str, messages: list[dict], generation_prompt: bool) -> list[int]:
+    """Token ids of `messages` as the chat (llama-cpp-python over llama.cpp) renders and tokenizes them."""
+    from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+    def text(token: int) -> str:
+        return llm._model.token_get_text(token) if token != -1 else ""
+
+    fmt = Jinja2ChatFormatter(template=template, eos_token=text(llm.token_eos()), bos_token=text(llm.token_bos()),
+                              add_generation_prompt=generation_prompt)
+    result = fmt(messages=messages)
+    return llm.tokenize(result.prompt.encode("utf-8"), add_bos=not result.added_special, special=True)
+
+
+def check_format(export: Path, base: Path, tokenizer: Any, probe: list[dict], training_ids: list[int]) -> FormatCheck:
+    """Problems in how the export would hold a chat: its template against the ids training used for the `probe`
+    conversation, its special tokens against the base's and the training tokenizer's, and template text
+    leaking into a greedy answer to the probe's question."""
+    from llama_cpp import Llama
+
+    problems = []
+    want, got = special_tokens(base), special_tokens(export)
+    for key in sorted(set(want) | set(got)):
+        if want.get(key) != got.get(key):
+            shown = (lambda v: f"{len(v)} ids" if isinstance(v, tuple) else v)
+            problems.append(f"{key} is {shown(got.get(key))} in the export but {shown(want.get(key))} in the base")
+    for key, value in (("bos_token_id", tokenizer.bos_token_id), ("eos_token_id", tokenizer.eos_token_id)):
+        if value is not None and got.get(key) != value:
+            problems.append(f"{key} is {got.get(key)} in the export but training used {value}")
+
+    llm = Llama(model_path=str(export), n_ctx=512, verbose=False)
+    template = llm.metadata.get("tokenizer.chat_template")
+    if not template:
+        problems.append("the export has no chat template, so the chat would not format turns as training did")
+    else:
+        ids = rendered_ids(llm, template, probe, generation_prompt=False)
+        if ids != training_ids:
+            at = next((i for i, (a, b) in enumerate(zip(ids, training_ids)) if a != b), min(len(ids), len(training_ids)))
+            piece = (lambda seq: llm.detokenize(seq[at : at + 4], special=True).decode("utf-8", "replace"))
+            problems.append(f"the chat template renders a training conversation differently from training, from "
+                            f"token {at}: {piece(ids)!r} where training had {piece(training_ids)!r}")
+    question = probe[:-1] if probe[-1]["role"] == "assistant" else probe
+    answer = ""
+    if template:
+        out = llm.create_chat_completion(question, max_tokens=PROBE_ANSWER_TOKENS, temperature=0.0)
+        answer = out["choices"][0]["message"]["content"] or ""
+        leaks = [m for m in LEAK_MARKERS if m in answer]
+        if leaks or answer.lstrip().startswith(("model\n", "assistant\n", "user\n")):
+            problems.append(f"a greedy answer shows template text {leaks or 'a role name'}: {answer[:80]!r}")
+    del llm
+    return FormatCheck(problems, answer)
