@@ -38,9 +38,10 @@ def test_onnx_vectors_agree_with_torch_per_chunk(kind, floor, torch_embedder, da
     assert a.shape == b.shape and a.dtype == np.float32
     assert np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-4)
     assert cos.min() >= floor, f"{kind}: least cosine {cos.min():.4f} on {texts[int(cos.argmin())][:60]!r}"
-    # Batching and padding must not change a vector: one text alone equals the same text in a mixed batch.
+    # Padding must not change a vector: one text alone against the same text in a mixed batch. Exact for fp32;
+    # int8 quantizes activations with one scale per batch, so a vector moves a little with its batch-mates.
     alone = onnx.embed([texts[5]])[0]
-    assert float(alone @ a[5]) > 0.9999
+    assert float(alone @ a[5]) > (0.9999 if kind == ONNX_FP32 else floor)
 
 
 def test_an_index_keeps_one_kind_of_vectors(embedder, data_dir, tmp_path):
