@@ -7,10 +7,10 @@ import argparse
 import sys
 
 from cli import (ask, chats, demo, eval_cmd, export, folders, gui, index, models, search, status, train,
-                 watch)
+                 tune_embedder, watch)
 
 DESCRIPTION = "Hearth: a local assistant that answers from your own files."
-VERBS = (index, watch, search, ask, chats, eval_cmd, train, export, models, folders, status, demo)
+VERBS = (index, watch, search, ask, chats, eval_cmd, train, export, tune_embedder, models, folders, status, demo)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,6 +3,7 @@ platform's user data dir."""
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,8 +20,22 @@ class DataDir:
         return self.root / "config.toml"
 
     @property
+    def index_pointer(self) -> Path:
+        """Which index folder is current, and the embedding model that made it, once an index was rebuilt
+        beside the old one (a tuned embedder). Writing this one file atomically is the switch."""
+        return self.root / "index.json"
+
+    def index_override(self) -> dict:
+        """The pointer's contents: {"dir": folder name, "embed_model": path}, or {} when there is none."""
+        try:
+            value = json.loads(self.index_pointer.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return value if isinstance(value, dict) and isinstance(value.get("dir"), str) else {}
+
+    @property
     def index_dir(self) -> Path:
-        return self.root / "index"
+        return self.root / self.index_override().get("dir", "index")
 
     @property
     def folders_file(self) -> Path:

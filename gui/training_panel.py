@@ -125,11 +125,50 @@ class TrainingPanel(QWidget):
         lay.addWidget(self.progress)
         lay.addWidget(self.curve)
         lay.addWidget(self.summary)
+        lay.addWidget(self._search_model_box())
+
+    def _search_model_box(self) -> QGroupBox:
+        """Tuning the embedding model (retrieval) on the indexed files, beside the chat model's fine-tune."""
+        box = QGroupBox("Search model")
+        self.tune_source = QComboBox()
+        for label, value in (("questions by the chat model", "model"), ("headings and file names", "headings")):
+            self.tune_source.addItem(label, value)
+        self.tune_btn = QPushButton("Tune it on my files")
+        self.tune_btn.setEnabled(False)
+        self.tune_btn.clicked.connect(self.tune_embedder)
+        self.tune_summary = QLabel("Teaches the search model your files' vocabulary; the index switches to it "
+                                   "only if it finds held-out files better.")
+        self.tune_summary.setWordWrap(True)
+        row = QHBoxLayout(box)
+        row.addWidget(QLabel("Train on"))
+        row.addWidget(self.tune_source)
+        row.addWidget(self.tune_btn)
+        row.addWidget(self.tune_summary, 1)
+        return box
+
+    def tune_embedder(self) -> None:
+        ws, source = self.ws, self.tune_source.currentData()
+
+        def done(res) -> None:
+            self._busy(False)
+            self.task = None
+            self.progress.setFormat("Done")
+            verdict = "The index now uses it." if res.switched else "Not better: the index keeps its search model."
+            self.tune_summary.setText(
+                f"Held-out files: recall@5 {res.before.recall_at_5:.2f} → {res.after.recall_at_5:.2f}, MRR "
+                f"{res.before.mrr_at_10:.2f} → {res.after.mrr_at_10:.2f} ({res.train_pairs} questions, "
+                f"{res.seconds:.0f} s on {res.device}). {verdict}")
+
+        self._busy(True)
+        self.progress.setFormat("Tuning the search model… %v/%m")
+        self.task = self.runner.start(lambda ctx: ws.tune_embedder(source, True, ctx.progress, ctx.cancel),
+                                      on_done=done, on_failed=self._failed, on_progress=self._progress)
 
     def set_workspace(self, ws) -> None:
         self.ws = ws
         self.start_btn.setEnabled(True)
         self.make_btn.setEnabled(True)
+        self.tune_btn.setEnabled(True)
 
     def _choose(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Choose a training set", "", "JSON lines (*.jsonl *.json)")
@@ -139,6 +178,7 @@ class TrainingPanel(QWidget):
     def _busy(self, busy: bool) -> None:
         self.start_btn.setEnabled(not busy)
         self.make_btn.setEnabled(not busy)
+        self.tune_btn.setEnabled(not busy)
         self.cancel_btn.setEnabled(busy)
 
     def make_from_files(self) -> None:

@@ -37,6 +37,12 @@ def pooling_mode(model_dir: Path) -> str:
     if pool is None:
         return "mean_tokens"
     cfg = json.loads((model_dir / pool.get("path", "") / "config.json").read_text())
+    if isinstance(cfg.get("pooling_mode"), str):  # the format sentence-transformers 6 saves
+        named = {"mean": "mean_tokens", "cls": "cls_token", "max": "max_tokens", "mean_sqrt_len": "mean_sqrt_len_tokens"}
+        mode = named.get(cfg["pooling_mode"], cfg["pooling_mode"])
+        if mode not in _POOLING_MODES:
+            raise ExportUnsupported(f"{model_dir.name} pools by {cfg['pooling_mode']!r}, which the export does not cover.")
+        return mode
     modes = [m for m in _POOLING_MODES if cfg.get(f"pooling_mode_{m}")]
     if len(modes) != 1:
         raise ExportUnsupported(f"{model_dir.name} combines pooling modes {modes}; only one is exported.")

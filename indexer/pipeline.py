@@ -15,12 +15,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+import numpy as np
+
 from common.paths import DataDir
 from indexer.config import IndexConfig
 from indexer.embedders import AnyEmbedder, load_embedder, resolve_kind
 from indexer.embedding import embedder_dir, tokenizer_file
 from common.errors import Cancelled
-from common.progress import CancelFlag, ProgressFn, no_progress
+from common.progress import CancelFlag, ProgressFn, check_cancel, no_progress
 from indexer.folders import Folder, load_folders, normalize, owner
 from indexer.ignore import IgnoreRules
 from indexer.lock import WriteLock
@@ -29,6 +31,8 @@ from indexer.scanning import FileStat, ScanProblem, scan, stat_file
 from indexer.store import FileRecord, Store, chunk_id, stored_vector_kind
 
 log = logging.getLogger(__name__)
+
+COPY_BATCH = 256  # chunks embedded per step when an index is copied with another embedder
 
 @dataclass
 class IndexReport:
@@ -59,7 +63,8 @@ def embedding_dim(model_dir: Path) -> int:
         if m.get("type", "").endswith("Dense") and cfg.exists():
             dim = json.loads(cfg.read_text())["out_features"]
         elif m.get("type", "").endswith("Pooling") and cfg.exists() and dim is None:
-            dim = json.loads(cfg.read_text()).get("word_embedding_dimension")
+            values = json.loads(cfg.read_text())
+            dim = values.get("word_embedding_dimension") or values.get("embedding_dimension")
     if dim is None:
         dim = json.loads((model_dir / "config.json").read_text())["hidden_size"]
     return int(dim)
@@ -236,6 +241,31 @@ class Indexer:
             paths = list(paths)
             self.store.remove(paths)
             return self.sync_paths(paths, on_progress, cancel)
+
+    def copy_with(self, embedder: AnyEmbedder, target: Path, on_progress: ProgressFn = no_progress,
+                  cancel: CancelFlag | None = None) -> Store:
+        """A new index in `target` with every chunk and file row of this one and vectors from `embedder`; nothing
+        is parsed again. This index keeps answering meanwhile; writes to it wait until the copy is done."""
+        with self.write_lock.hold():
+            files = [asdict(r) for r in self.store.file_records().values()]
+            columns = [f.name for f in self.store.chunks.schema if f.name != "vector"]
+            rows = self.store.chunk_rows(columns=columns)
+            texts: dict[str, str] = {}
+            for r in rows:
+                texts.setdefault(r["chunk_hash"], f"{r['heading']}\n{r['text']}" if r["heading"] and r["heading"] != r["text"]
+                                 else r["text"])
+            vectors: dict[str, np.ndarray] = {}
+            keys = list(texts)
+            for i in range(0, len(keys), COPY_BATCH):
+                check_cancel(cancel, "Cancelled; the index still uses the embedder it had.")
+                part = keys[i : i + COPY_BATCH]
+                vectors.update(zip(part, embedder.embed([texts[k] for k in part])))
+                on_progress(min(i + COPY_BATCH, len(keys)), len(keys), "embedding the index again")
+            store = Store(target, embedder.dim, f"{embedder.model_dir.parent.name}/{embedder.model_dir.name}:{embedder.dim}",
+                          self.cfg.optimize_every_writes, embedder.kind)
+            store.commit([{**r, "vector": vectors[r["chunk_hash"]]} for r in rows], files)
+            store.optimize(force=True)
+            return store
 
     def remove_folder(self, root: str) -> int:
         """Forget everything indexed under a folder."""

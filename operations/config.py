@@ -66,7 +66,9 @@ def load_config(data_dir: str | None = None, index: dict | None = None, engine: 
     unknown = sorted(set(file_values) - {"index", "engine"})
     if unknown:
         raise ConfigError(f"Unknown section(s) in {data.config_file}: {', '.join(unknown)}.")
-    idx = {**file_values.get("index", {}), **(index or {})}
+    # An index rebuilt with a tuned embedder names that embedder beside itself (see DataDir.index_pointer).
+    pointer = {"embed_model": data.index_override()["embed_model"]} if "embed_model" in data.index_override() else {}
+    idx = {**file_values.get("index", {}), **pointer, **(index or {})}
     eng = {**file_values.get("engine", {}), **(engine or {})}
     return AppConfig(data, _build(IndexConfig, idx, "index"), _build(EngineConfig, eng, "engine"))
 
