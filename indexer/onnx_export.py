@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import warnings
 from pathlib import Path
 
 from common import atomic
@@ -80,7 +81,8 @@ def export_onnx(model_dir: Path, out: Path, precision: str) -> None:
 
     example = torch.ones(2, 16, dtype=torch.long)
     axes = {0: "batch", 1: "tokens"}
-    with atomic.atomic_path(out) as fp32_tmp:
+    with atomic.atomic_path(out) as fp32_tmp, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tracer notes about Python branches that the fixed graph does not take
         with torch.no_grad():
             torch.onnx.export(
                 Sentence(), (example, example), str(fp32_tmp), input_names=["input_ids", "attention_mask"],
@@ -97,9 +99,17 @@ def _quantize_int8(path: Path) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     tmp = path.with_name(path.name + ".int8")
+    quiet = _DropAdvice()
+    logging.getLogger().addFilter(quiet)  # onnxruntime suggests a pre-processing step, on the root logger
     try:
         quantize_dynamic(str(path), str(tmp), weight_type=QuantType.QInt8, per_channel=True,
                          extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
         tmp.replace(path)
     finally:
+        logging.getLogger().removeFilter(quiet)
         tmp.unlink(missing_ok=True)
+
+
+class _DropAdvice(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "pre-processing before quantization" not in record.getMessage()
