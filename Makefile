@@ -43,6 +43,9 @@ bench: $(STAMP)
 	cd bench && ../$(PY) retrieval_latency.py
 	cd bench && ../$(PY) generation.py
 	cd bench && ../$(PY) retrieval_quality.py
+	cd bench && ../$(PY) embedding_backends.py
+	cd bench && ../$(PY) export_variants.py --set b
+	cd bench && ../$(PY) embedder_tune.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_responsiveness.py
 
 screenshots: $(STAMP)
