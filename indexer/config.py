@@ -27,6 +27,7 @@ class IndexConfig:
     ocr: bool = True  # read images and PDF pages without a text layer with OCR (about a second per page)
     debounce_s: float = 0.5  # quiet time after the last change before the watcher indexes
     debounce_max_wait_s: float = 5.0  # a folder that never goes quiet is still indexed this often
+    reconcile_every_s: float = 600.0  # a light rescan of watched folders catches lost events (0: never)
     # A parsed batch is embedded and committed when any of these is reached (one LanceDB commit each).
     write_batch_chunks: int = 512
     write_batch_files: int = 500

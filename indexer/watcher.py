@@ -84,8 +84,25 @@ class _Handler(FileSystemEventHandler):
         self._sink(*paths)
 
 
+# watchdog rebuilds its watches after the kernel's inotify queue overflows but reports nothing for the events
+# lost; its warning on this logger is the only sign, so it triggers a reconcile of every folder.
+OVERFLOW_LOGGER = "watchdog.observers.inotify_c"
+
+
+class _OverflowListener(logging.Handler):
+    def __init__(self, on_overflow: Callable[[], None]) -> None:
+        super().__init__(logging.WARNING)
+        self._on_overflow = on_overflow
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "overflow" in record.getMessage().lower():
+            self._on_overflow()
+
+
 class FolderWatcher:
-    """Runs the watchers and one worker thread that applies debounced batches to the index."""
+    """Runs the watchers and one worker thread that applies debounced batches to the index. Every folder is also
+    reconciled (stat compared, only changes parsed) every `reconcile_every_s` and after an inotify overflow, so
+    lost events are caught without a restart."""
 
     def __init__(self, indexer: Indexer, on_report: Callable[[IndexReport], None] | None = None,
                  on_progress: ProgressFn = no_progress, poll_s: float = 2.0) -> None:
@@ -99,6 +116,8 @@ class FolderWatcher:
         self._cancel = threading.Event()
         self._threads: list[threading.Thread] = []
         self.busy = threading.Event()  # set while a batch is being applied
+        self._overflow = _OverflowListener(self.reconcile_soon)
+        self._last_reconcile = time.monotonic()
 
     def start(self, reconcile: bool = True) -> None:
         """Reconcile what changed while nobody watched, then watch every active folder."""
@@ -107,12 +126,21 @@ class FolderWatcher:
             if roots:
                 self._run(lambda: self.indexer.index_folders(roots, self.on_progress, self._cancel))
         self._sync_observers()
+        logging.getLogger(OVERFLOW_LOGGER).addHandler(self._overflow)
         for target in (self._work, self._poll):
             t = threading.Thread(target=target, name=f"hearth-{target.__name__.strip('_')}", daemon=True)
             t.start()
             self._threads.append(t)
 
+    def reconcile_soon(self) -> None:
+        """Queue every watched folder for a reconcile (a stat comparison; only changed files are parsed)."""
+        log.info("reconciling every watched folder")
+        self._last_reconcile = time.monotonic()
+        for root in list(self._observers):
+            self.debouncer.add(root)
+
     def stop(self) -> None:
+        logging.getLogger(OVERFLOW_LOGGER).removeHandler(self._overflow)
         self._stop.set()
         self._cancel.set()
         for obs in self._observers.values():
@@ -157,6 +185,9 @@ class FolderWatcher:
                 continue
             for root in set(self._observers) - before:
                 self.debouncer.add(root)  # reconcile a returning folder
+            every = self.indexer.cfg.reconcile_every_s
+            if every and time.monotonic() - self._last_reconcile >= every:
+                self.reconcile_soon()
 
     def _work(self) -> None:
         while not self._stop.is_set():

@@ -2,6 +2,7 @@
 behaviours on the real MiniLM, and with real SIGKILLs, are in test_indexing, test_crash_safety, test_watcher."""
 
 import os
+import time
 
 from tests.conftest import write
 from tests.test_watcher import wait_until
@@ -76,3 +77,35 @@ def test_the_watcher_brings_changes_into_search(workspace, tmp_path):
         assert wait_until(watcher.idle) and reports
     finally:
         workspace.stop_watching()
+
+
+def test_lost_events_are_caught_by_the_periodic_reconcile_and_after_an_inotify_overflow(tmp_path, fake_embedder,
+                                                                                         fake_generator, monkeypatch):
+    """Events the kernel dropped never reach the handler; the watcher still finds the change without a restart."""
+    import logging
+
+    from indexer import watcher as watcher_module
+    from operations import Workspace
+
+    monkeypatch.setattr(watcher_module._Handler, "on_any_event", lambda self, event: None)  # every event is lost
+    docs = tmp_path / "docs"
+    write(docs / "old.md", "Lichen grows slowly on north facing stones.")
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "config.toml").write_text("[index]\nreconcile_every_s = 3\n")
+    ws = Workspace.open(data, embedder=fake_embedder, generator=fake_generator)
+    try:
+        ws.add_folder(docs)
+        ws.start_watching()
+        write(docs / "new.md", "Mayflies live for a single day as adults.")
+        assert wait_until(lambda: paths(ws, "mayflies single day")[:1] == [str(docs / "new.md")], timeout=20)
+        ws.stop_watching()
+        ws.indexer.cfg.reconcile_every_s = 0  # no periodic pass now: only the overflow can bring the next change
+        ws.start_watching()
+        write(docs / "late.md", "Puffins nest in burrows on grassy cliff tops.")
+        time.sleep(4)
+        assert str(docs / "late.md") not in paths(ws, "puffins burrows cliff", 5)
+        logging.getLogger(watcher_module.OVERFLOW_LOGGER).warning("Inotify queue overflowed; filesystem events were lost")
+        assert wait_until(lambda: paths(ws, "puffins burrows cliff")[:1] == [str(docs / "late.md")], timeout=20)
+    finally:
+        ws.close()
