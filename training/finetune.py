@@ -98,6 +98,8 @@ def load_base(gguf_path: Path, cfg: TrainConfig | None = None, on_device: bool =
         n = quantize_linears(model, cfg.targets, device.compute_dtype)
         log.info("QLoRA: %d linear layers in 4-bit NF4", n)
     return model.to(device.device), tok
+
+
 def make_provenance(base: Path, data_path: Path, cfg: TrainConfig) -> dict:
     """What a fine-tune was made from; written into the GGUF's metadata and beside the registered model."""
     from training.export_gguf import file_sha256
@@ -155,7 +157,8 @@ def load_trained(base: Path, run_dir: Path) -> Trained:
         raise ExportError(f"No finished training run in {run_dir} (train it first).")
     cfg_values = json.loads((run_dir / "train_config.json").read_text())
     cfg = TrainConfig(**{k: v for k, v in cfg_values.items() if k in TrainConfig.__dataclass_fields__})
-    model, tok = load_base(base, dataclasses.replace(cfg, base_bits="16"))  # exports need no 4-bit copy
+    # Exports need no 4-bit copy, and the run may have trained on another machine's device.
+    model, tok = load_base(base, dataclasses.replace(cfg, base_bits="16", device="auto"))
     peft_model = PeftModel.from_pretrained(model, str(run_dir / "adapter"))
     record = json.loads((run_dir / RUN_RECORD).read_text()) if (run_dir / RUN_RECORD).exists() else {}
     data_path = Path(record.get("hearth.data_path", ""))
