@@ -11,7 +11,7 @@ from cli.common import ctrl_c_cancels, print_json, progress_bar, verb, workspace
 def add_parser(sub, common) -> None:
     p = verb(sub, common, "tune-embedder", "tune the embedding model on your indexed files", run)
     p.add_argument("--source", choices=["auto", "model", "headings"], default="auto",
-                   help="who writes the training questions: the chat model (auto, model) or the headings")
+                   help="who writes the training questions: the headings (auto, headings) or the chat model")
     p.add_argument("--no-switch", action="store_true", help="measure only; keep the index as it is")
     p.add_argument("--json", action="store_true")
 

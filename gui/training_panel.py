@@ -131,7 +131,7 @@ class TrainingPanel(QWidget):
         """Tuning the embedding model (retrieval) on the indexed files, beside the chat model's fine-tune."""
         box = QGroupBox("Search model")
         self.tune_source = QComboBox()
-        for label, value in (("questions by the chat model", "model"), ("headings and file names", "headings")):
+        for label, value in (("headings and file names", "headings"), ("questions by the chat model", "model")):
             self.tune_source.addItem(label, value)
         self.tune_btn = QPushButton("Tune it on my files")
         self.tune_btn.setEnabled(False)

@@ -346,7 +346,8 @@ class Workspace:
                       cancel: CancelFlag | None = None) -> "TuneResult":
         """Tune the embedding model on this index's chunks and measure it on held-out files. When it retrieves
         better (MRR@10), re-embed the index beside the old one and switch to both in one atomic write; the old
-        index answers until then. `source`: questions by the chat model, by headings, or `auto` (the model)."""
+        index answers until then. `source`: questions by the chat model, by headings, or `auto` (headings: they
+        did better in bench/embedder_tune.py, with many more pairs from the same files)."""
         import shutil
         import time as _time
 
@@ -361,7 +362,7 @@ class Workspace:
         stamp = _time.strftime("%Y%m%d-%H%M%S")
         out = self.data.embedders_dir / f"tuned-{stamp}"
         writer = None
-        if source != "headings":
+        if source == "model":
             def writer(prompt: str) -> str:
                 return self.engine.generator.complete(prompt, EVAL_QUESTION_TOKENS, stop=["\n"], cancel=cancel)
         result = tune(ix.model_dir, chunks, out, writer, device=self._cfg.index.device, on_progress=on_progress,
