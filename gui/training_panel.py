@@ -65,7 +65,8 @@ class TrainingPanel(QWidget):
         self.make_btn.clicked.connect(self.make_from_files)
         self.name = QLineEdit("my-fine-tune")
         self.epochs = QSpinBox(minimum=0, maximum=50, value=0)
-        self.epochs.setSpecialValueText("auto (6 for a small set, else 3)")
+        self.epochs.setSpecialValueText("auto")
+        self.epochs.setToolTip("auto: 6 epochs for a small set (under 200 examples), else 3")
         self.quant = QComboBox()
         for kind in (*QUANTS, "none"):
             self.quant.addItem(kind)
@@ -76,12 +77,14 @@ class TrainingPanel(QWidget):
         self.method = QComboBox()
         self.method.addItems(["lora", "dora"])
         self.base_bits = QComboBox()
-        for label, value in (("auto (4-bit when the GPU needs it)", "auto"), ("16-bit", "16"), ("4-bit (QLoRA)", "4")):
+        for label, value in (("auto", "auto"), ("16-bit", "16"), ("4-bit (QLoRA)", "4")):
             self.base_bits.addItem(label, value)
+        self.base_bits.setToolTip("auto: 4-bit (QLoRA) when a 16-bit base would crowd the GPU's memory")
         self.rank = QSpinBox(minimum=1, maximum=256, value=16)
         self.alpha = QSpinBox(minimum=1, maximum=512, value=32)
         self.lr = QDoubleSpinBox(decimals=5, minimum=0.0, maximum=1e-1, singleStep=1e-4, value=0.0)
-        self.lr.setSpecialValueText("auto (1e-3 for a small set, else 2e-4)")
+        self.lr.setSpecialValueText("auto")
+        self.lr.setToolTip("auto: 1e-3 for a small set (under 200 examples), else 2e-4")
         self.max_len = QSpinBox(minimum=32, maximum=4096, value=256)
         advanced = QGroupBox("Advanced")
         advanced.setCheckable(True)
@@ -131,19 +134,24 @@ class TrainingPanel(QWidget):
         """Tuning the embedding model (retrieval) on the indexed files, beside the chat model's fine-tune."""
         box = QGroupBox("Search model")
         self.tune_source = QComboBox()
-        for label, value in (("headings and file names", "headings"), ("questions by the chat model", "model")):
+        for label, value in (("headings", "headings"), ("model's questions", "model")):
             self.tune_source.addItem(label, value)
-        self.tune_btn = QPushButton("Tune it on my files")
+        self.tune_source.setToolTip("Questions from your files' headings and names (measured better), or written "
+                                    "by the chat model")
+        self.tune_btn = QPushButton("Tune it")
         self.tune_btn.setEnabled(False)
         self.tune_btn.clicked.connect(self.tune_embedder)
         self.tune_summary = QLabel("Teaches the search model your files' vocabulary; the index switches to it "
                                    "only if it finds held-out files better.")
         self.tune_summary.setWordWrap(True)
-        row = QHBoxLayout(box)
+        column = QVBoxLayout(box)
+        row = QHBoxLayout()
         row.addWidget(QLabel("Train on"))
         row.addWidget(self.tune_source)
         row.addWidget(self.tune_btn)
-        row.addWidget(self.tune_summary, 1)
+        row.addStretch(1)
+        column.addLayout(row)
+        column.addWidget(self.tune_summary)
         return box
 
     def tune_embedder(self) -> None:
