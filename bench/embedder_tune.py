@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from benchlib import Timer
-from retrieval_quality import man_pages, render
+from retrieval_quality import write_man_pages
 
 from common.paths import resolve_data_dir
 from engine.config import EngineConfig
@@ -41,10 +41,7 @@ def main() -> None:
     try:
         corpus = work / "man"
         corpus.mkdir()
-        for page in man_pages(args.pages, args.seed):
-            r = render(page)
-            if r is not None:
-                (corpus / (page.name.removesuffix(".gz") + ".md")).write_text(r[1], encoding="utf-8")
+        write_man_pages(corpus, args.pages, args.seed)
         data = resolve_data_dir(work / "data").ensure()
         ix = Indexer(IndexConfig(), data)
         ix.index_folders([corpus])

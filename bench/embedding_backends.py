@@ -27,13 +27,14 @@ from pathlib import Path
 import numpy as np
 import psutil
 from benchlib import ROOT, Timer
-from retrieval_quality import man_pages, render
+from retrieval_quality import write_man_pages
 
 from common.paths import resolve_data_dir
 from engine.answer import Engine
 from engine.config import EngineConfig
-from engine.evaluation import EvalQuery, score
+from engine.evaluation import score
 from engine.retrieval import vector_search
+from indexer.chunking import embed_text
 from indexer.config import IndexConfig
 from indexer.embedders import ONNX_FP32, ONNX_INT8, TORCH, load_embedder
 from indexer.embedding import bundled_embedder_dir
@@ -74,13 +75,7 @@ def main() -> None:
     try:
         corpus = work / "man"
         corpus.mkdir()
-        queries: list[EvalQuery] = []
-        for page in man_pages(args.pages, args.seed):
-            r = render(page)
-            if r is not None:
-                out = corpus / (page.name.removesuffix(".gz") + ".md")
-                out.write_text(r[1], encoding="utf-8")
-                queries.append(EvalQuery(r[0], [str(out)]))
+        queries = write_man_pages(corpus, args.pages, args.seed)
 
         model_dir = bundled_embedder_dir()
         rows, vectors, texts = {}, {}, None
@@ -97,8 +92,7 @@ def main() -> None:
             chunks = ix.store.chunk_rows(columns=["id", "text", "heading", "vector"])
             chunks.sort(key=lambda r: r["id"])
             if texts is None:
-                texts = [f"{r['heading']}\n{r['text']}" if r["heading"] and r["heading"] != r["text"] else r["text"]
-                         for r in chunks]
+                texts = [embed_text(r["text"], r["heading"]) for r in chunks]
             vectors[kind] = np.array([r["vector"] for r in chunks], dtype=np.float32)
             with Timer() as t_raw:
                 emb.embed(texts)

@@ -16,6 +16,7 @@ from pathlib import Path
 from benchlib import Timer, make_corpus
 
 from common.paths import resolve_data_dir
+from indexer.chunking import embed_text
 from indexer.config import IndexConfig
 from indexer.embedding import Embedder, bundled_embedder_dir
 from indexer.pipeline import Indexer
@@ -37,7 +38,7 @@ def main() -> None:
             report = ix.index_folders([corpus])
         texts = [r["text"] for r in ix.store.chunk_rows(columns=["text", "heading"])]
         embed_inputs = [
-            (f"{r['heading']}\n{r['text']}" if r["heading"] and r["heading"] != r["text"] else r["text"])
+            embed_text(r["text"], r["heading"])
             for r in ix.store.chunk_rows(columns=["text", "heading"])
         ]
         ix.close()

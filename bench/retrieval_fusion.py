@@ -30,7 +30,7 @@ from indexer.config import IndexConfig
 from indexer.embedding import Embedder, bundled_embedder_dir
 from indexer.pipeline import Indexer
 from answer_checks import QA_FILE, write_qa_pages
-from retrieval_quality import man_pages, render
+from retrieval_quality import write_man_pages
 
 RARE = ("quokka zephyr marzipan obsidian tamarind gossamer kumquat narwhal sassafras fjord quince verdigris "
         "wolfram yarrow zither bergamot cormorant damask ermine filigree galangal heliotrope isinglass juniper "
@@ -85,16 +85,7 @@ def build_man_corpus(folder: Path, pages: int, seed: int) -> tuple[list[EvalQuer
     """(paraphrase questions, man-page NAME queries) over QA pages plus distractors."""
     qa = [json.loads(line) for line in QA_FILE.read_text().splitlines() if line.strip()]
     qa_pages = write_qa_pages(qa, folder)
-    names = []
-    for page in man_pages(pages, seed):
-        name = page.name.removesuffix(".gz")
-        if name in qa_pages:
-            continue
-        r = render(page)
-        if r is None:
-            continue
-        (folder / f"{name}.md").write_text(r[1])
-        names.append(EvalQuery(r[0], [str(folder / f"{name}.md")]))
+    names = write_man_pages(folder, pages, seed, skip=frozenset(qa_pages))
     paraphrase = [EvalQuery(q["question"], [str(folder / f"{q['page']}.md")]) for q in qa]
     return paraphrase, names
 

@@ -76,6 +76,20 @@ def render(page: Path) -> tuple[str, str] | None:
     return query, body
 
 
+def write_man_pages(folder: Path, pages: int, seed: int, skip: frozenset[str] = frozenset()) -> list[EvalQuery]:
+    """Render up to `pages` man pages (not those named in `skip`) into `folder` as Markdown; each page's NAME
+    description is a query with that page as the relevant document."""
+    queries = []
+    for page in man_pages(pages, seed):
+        name = page.name.removesuffix(".gz")
+        r = None if name in skip else render(page)
+        if r is not None:
+            out = folder / f"{name}.md"
+            out.write_text(r[1], encoding="utf-8")
+            queries.append(EvalQuery(r[0], [str(out)]))
+    return queries
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--pages", type=int, default=400)
@@ -86,15 +100,7 @@ def main() -> None:
     try:
         corpus = work / "man"
         corpus.mkdir()
-        queries: list[EvalQuery] = []
-        for page in man_pages(args.pages, args.seed):
-            r = render(page)
-            if r is None:
-                continue
-            q, body = r
-            out = corpus / (page.name.removesuffix(".gz") + ".md")
-            out.write_text(body, encoding="utf-8")
-            queries.append(EvalQuery(q, [str(out)]))
+        queries = write_man_pages(corpus, args.pages, args.seed)
         emb = Embedder(bundled_embedder_dir(), "auto", 64)
         ix = Indexer(IndexConfig(), resolve_data_dir(work / "data"), emb)
         with Timer() as t:

@@ -81,16 +81,28 @@ QUESTION_PROMPT = (
 )
 
 
-def generate_queries(chunks: list[dict], write_question: Callable[[str], str], n: int, seed: int = 0) -> list[EvalQuery]:
-    """Sample chunks and let the local model write a question for each; the chunk's file is the relevant one."""
+QUESTION_MIN_CHUNK_WORDS = 20  # shorter chunks get no question
+QUESTION_PASSAGE_WORDS = 150  # what of a chunk the model sees
+QUESTION_MIN_WORDS = 3  # shorter answers from the model are not questions
+
+
+def chunk_questions(chunks: list[dict], write_question: Callable[[str], str], n: int,
+                    seed: int = 0) -> list[tuple[str, dict]]:
+    """Sample `n` chunks and let the local model write a question for each: (question, chunk) pairs."""
     rng = random.Random(seed)
-    pool = [c for c in chunks if len(c["text"].split()) >= 20]
+    pool = [c for c in chunks if len(c["text"].split()) >= QUESTION_MIN_CHUNK_WORDS]
     out = []
     for c in rng.sample(pool, min(n, len(pool))):
-        q = write_question(QUESTION_PROMPT.format(passage=" ".join(c["text"].split()[:150]))).strip().split("\n")[0]
-        if len(q.split()) >= 3:
-            out.append(EvalQuery(q, [c["path"]]))
+        passage = " ".join(c["text"].split()[:QUESTION_PASSAGE_WORDS])
+        q = write_question(QUESTION_PROMPT.format(passage=passage)).strip().split("\n")[0]
+        if len(q.split()) >= QUESTION_MIN_WORDS:
+            out.append((q, c))
     return out
+
+
+def generate_queries(chunks: list[dict], write_question: Callable[[str], str], n: int, seed: int = 0) -> list[EvalQuery]:
+    """Questions the local model writes from sampled chunks; the chunk's file is the relevant one."""
+    return [EvalQuery(q, [c["path"]]) for q, c in chunk_questions(chunks, write_question, n, seed)]
 
 
 def calibrate_threshold(relevant_scores: list[float], absent_scores: list[float]) -> float:

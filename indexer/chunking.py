@@ -27,6 +27,11 @@ class TokenCounter(Protocol):
     def spans(self, text: str) -> list[tuple[int, int]]: ...
 
 
+def embed_text(text: str, heading: str | None) -> str:
+    """What the embedder sees for a chunk: the heading path gives a short passage its context."""
+    return f"{heading}\n{text}" if heading and heading != text else text
+
+
 @dataclass
 class Chunk:
     chunk_no: int
@@ -39,8 +44,7 @@ class Chunk:
 
     @property
     def embed_text(self) -> str:
-        """What the embedder sees: the heading path gives a short passage its context."""
-        return f"{self.heading}\n{self.text}" if self.heading and self.heading != self.text else self.text
+        return embed_text(self.text, self.heading)
 
     @property
     def hash(self) -> str:

@@ -18,6 +18,7 @@ from typing import Callable, Iterable
 import numpy as np
 
 from common.paths import DataDir
+from indexer.chunking import embed_text
 from indexer.config import IndexConfig
 from indexer.embedders import AnyEmbedder, load_embedder, resolve_kind
 from indexer.embedding import embedder_dir, tokenizer_file
@@ -252,8 +253,7 @@ class Indexer:
             rows = self.store.chunk_rows(columns=columns)
             texts: dict[str, str] = {}
             for r in rows:
-                texts.setdefault(r["chunk_hash"], f"{r['heading']}\n{r['text']}" if r["heading"] and r["heading"] != r["text"]
-                                 else r["text"])
+                texts.setdefault(r["chunk_hash"], embed_text(r["text"], r["heading"]))
             vectors: dict[str, np.ndarray] = {}
             keys = list(texts)
             for i in range(0, len(keys), COPY_BATCH):

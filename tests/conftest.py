@@ -87,6 +87,20 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     return path
 
 
+def random_examples(seed: int, n: int = 8) -> list:
+    """Tiny training examples for the tiny models: 21 random token ids each, the loss on the last 11."""
+    import random
+
+    from training.data import Tokenized
+
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        ids = [2] + [rng.randrange(300, 5000) for _ in range(20)]
+        out.append(Tokenized(ids, [-100] * 10 + ids[10:]))
+    return out
+
+
 def search_paths(ix, query: str, k: int = 5) -> list[str]:
     from engine.retrieval import vector_search
 

@@ -1,13 +1,11 @@
 """Tiny random Gemma 3 and llama models: write them as GGUF, train a LoRA, export merged and adapter GGUFs,
 and check llama.cpp's logits for both agree with the merged torch model (and differ from the base)."""
 
-import random
-
 import numpy as np
 import pytest
 
+from tests.conftest import random_examples
 from tests.tiny_gguf import write_gemma3, write_llama
-from training.data import Tokenized
 from training.lora import TrainConfig, train
 
 
@@ -51,11 +49,7 @@ def test_merged_and_adapter_exports_match_the_merged_torch_model(arch, tmp_path,
     model, write = tiny(arch)
     base = write(model, tmp_path / "base.gguf", vocab_gguf)
     base_bytes = base.read_bytes()
-    rng = random.Random(0)
-    data = []
-    for _ in range(8):
-        ids = [2] + [rng.randrange(300, 5000) for _ in range(20)]
-        data.append(Tokenized(ids, [-100] * 10 + ids[10:]))
+    data = random_examples(0)
     cfg = TrainConfig(rank=4, alpha=8, learning_rate=5e-2, epochs=3, batch_size=4, checkpoint_every=0, seed=0)
     res = train(model, data, cfg, tmp_path / "run", pad_id=0)
     peft_model = res.model
@@ -84,11 +78,7 @@ def test_dora_merged_export_matches_torch_and_the_adapter_export_is_refused(tmp_
 
     model, write = tiny("gemma3")
     base = write(model, tmp_path / "base.gguf", vocab_gguf)
-    rng = random.Random(1)
-    data = []
-    for _ in range(8):
-        ids = [2] + [rng.randrange(300, 5000) for _ in range(20)]
-        data.append(Tokenized(ids, [-100] * 10 + ids[10:]))
+    data = random_examples(1)
     cfg = TrainConfig(rank=4, alpha=8, learning_rate=5e-2, epochs=3, batch_size=4, checkpoint_every=0, seed=0,
                       method="dora")
     peft_model = train(model, data, cfg, tmp_path / "run", pad_id=0).model
@@ -130,11 +120,7 @@ def test_qlora_trains_on_a_4bit_base_and_merges_into_the_full_precision_base(tmp
     assert quantize_linears(model, LINEAR_TARGETS, "float32") == 2 * 7
     model = model.to("cpu")  # bitsandbytes quantizes on the move to a device
     assert is_four_bit(model)
-    rng = random.Random(2)
-    data = []
-    for _ in range(8):
-        ids = [2] + [rng.randrange(300, 5000) for _ in range(20)]
-        data.append(Tokenized(ids, [-100] * 10 + ids[10:]))
+    data = random_examples(2)
     cfg = TrainConfig(rank=4, alpha=8, learning_rate=5e-2, epochs=4, batch_size=4, checkpoint_every=0, seed=0)
     res = train(model, data, cfg, tmp_path / "run", pad_id=0)
     assert np.mean(res.losses[-2:]) < np.mean(res.losses[:2])  # it learned through the 4-bit layers

@@ -4,13 +4,12 @@ always, CUDA where the machine has it. Torch only, so the same file runs on the 
 from __future__ import annotations
 
 import copy
-import random
 
 import numpy as np
 import pytest
 import torch
 
-from training.data import Tokenized
+from tests.conftest import random_examples
 from training.devices import TrainDevice, pick_device, use_four_bit
 from training.lora import LINEAR_TARGETS, TrainConfig, train
 
@@ -28,15 +27,6 @@ def tiny_gemma():
     return Gemma3ForCausalLM(cfg).float()
 
 
-def data(seed: int = 0) -> list[Tokenized]:
-    rng = random.Random(seed)
-    out = []
-    for _ in range(8):
-        ids = [2] + [rng.randrange(300, 5000) for _ in range(20)]
-        out.append(Tokenized(ids, [-100] * 10 + ids[10:]))
-    return out
-
-
 def next_token_logits(model, ids: list[int]) -> np.ndarray:
     device = next(model.parameters()).device
     with torch.no_grad():
@@ -46,7 +36,8 @@ def next_token_logits(model, ids: list[int]) -> np.ndarray:
 @pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("four_bit", [False, True], ids=["lora", "qlora"])
 def test_training_learns_and_its_adapter_is_the_same_on_a_full_precision_base(device, four_bit, tmp_path):
-    pytest.importorskip("bitsandbytes") if four_bit else None
+    if four_bit:
+        pytest.importorskip("bitsandbytes")
     from training.export_gguf import lora_deltas
     from training.qlora import full_precision_copy, is_four_bit, quantize_linears
 
@@ -58,7 +49,7 @@ def test_training_learns_and_its_adapter_is_the_same_on_a_full_precision_base(de
     model = model.to(device)
     assert is_four_bit(model) == four_bit
     cfg = TrainConfig(rank=4, alpha=8, learning_rate=5e-2, epochs=10, batch_size=4, checkpoint_every=0, seed=0)
-    res = train(model, data(), cfg, tmp_path / "run", pad_id=0)
+    res = train(model, random_examples(0), cfg, tmp_path / "run", pad_id=0)
     assert np.mean(res.losses[-2:]) < 0.7 * np.mean(res.losses[:2]), res.losses
     deltas = lora_deltas(res.model)
     assert len(deltas) == 2 * len(LINEAR_TARGETS) and all(d.dtype == np.float32 for d in deltas.values())
@@ -66,7 +57,7 @@ def test_training_learns_and_its_adapter_is_the_same_on_a_full_precision_base(de
     # What exports are checked against: the same adapter on the full-precision base, merged (never a 4-bit merge).
     reference = full_precision_copy(res.model, full)
     res.model.eval()
-    for ids in (data()[0].input_ids[:12], [2, 777, 1234, 4321, 999]):
+    for ids in (random_examples(0)[0].input_ids[:12], [2, 777, 1234, 4321, 999]):
         trained, ref = next_token_logits(res.model, ids), next_token_logits(reference, ids)
         # bf16 and NF4 round the trained model's own forward pass; the adapter is the same.
         floor = 0.999 if (device == "cpu" and not four_bit) else 0.97

@@ -22,6 +22,8 @@ import numpy as np
 from common import atomic
 from common.errors import Cancelled, HearthError
 from common.progress import CancelFlag, ProgressFn, no_progress
+from engine.evaluation import QUESTION_MIN_CHUNK_WORDS, chunk_questions
+from indexer.chunking import embed_text
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +32,6 @@ MIN_PAIRS = 16
 BATCH_SIZE = 32  # in-batch negatives: a larger batch is a harder task
 LEARNING_RATE = 2e-5
 EPOCHS = 2
-MIN_WORDS = 20  # chunks shorter than this get no question
 
 
 @dataclass
@@ -59,9 +60,9 @@ class TuneResult:
     switched: bool = False  # whether the index now uses the tuned model
 
 
-def embed_text(row: dict) -> str:
-    heading, text = row.get("heading"), row["text"]
-    return f"{heading}\n{text}" if heading and heading != text else text
+def chunk_text(row: dict) -> str:
+    """What the index embeds for a chunk row (the indexer's own rule)."""
+    return embed_text(row["text"], row.get("heading"))
 
 
 def heading_pairs(chunks: list[dict]) -> list[Pair]:
@@ -69,24 +70,15 @@ def heading_pairs(chunks: list[dict]) -> list[Pair]:
     out = []
     for c in chunks:
         heading = (c.get("heading") or "").replace(" > ", " ").strip()
-        if heading and heading != c["text"].strip() and len(c["text"].split()) >= MIN_WORDS:
-            out.append(Pair(f"{heading} ({Path(c['path']).stem.replace('-', ' ').replace('_', ' ')})", embed_text(c),
+        if heading and heading != c["text"].strip() and len(c["text"].split()) >= QUESTION_MIN_CHUNK_WORDS:
+            out.append(Pair(f"{heading} ({Path(c['path']).stem.replace('-', ' ').replace('_', ' ')})", chunk_text(c),
                             c["path"]))
     return out
 
 
 def model_pairs(chunks: list[dict], write_question: Callable[[str], str], n: int, seed: int = 0) -> list[Pair]:
-    """A question the local model writes for each of `n` sampled chunks (the prompt `eval --generate` uses)."""
-    from engine.evaluation import QUESTION_PROMPT
-
-    rng = random.Random(seed)
-    pool = [c for c in chunks if len(c["text"].split()) >= MIN_WORDS]
-    out = []
-    for c in rng.sample(pool, min(n, len(pool))):
-        q = write_question(QUESTION_PROMPT.format(passage=" ".join(c["text"].split()[:150]))).strip().split("\n")[0]
-        if len(q.split()) >= 3:
-            out.append(Pair(q, embed_text(c), c["path"]))
-    return out
+    """A question the local model writes for each of `n` sampled chunks (what `eval --generate` writes)."""
+    return [Pair(q, chunk_text(c), c["path"]) for q, c in chunk_questions(chunks, write_question, n, seed)]
 
 
 def held_out_file(path: str, share: float = HELD_OUT_SHARE) -> bool:
@@ -96,7 +88,7 @@ def held_out_file(path: str, share: float = HELD_OUT_SHARE) -> bool:
 
 def retrieval(embed: Callable[[list[str]], np.ndarray], pairs: list[Pair], corpus: list[dict]) -> Retrieval:
     """File-level recall@5 and MRR@10 of the pairs' queries against every chunk of the corpus."""
-    docs = embed([embed_text(c) for c in corpus])
+    docs = embed([chunk_text(c) for c in corpus])
     paths = [c["path"] for c in corpus]
     queries = embed([p.query for p in pairs])
     hits, rr = 0, 0.0
@@ -173,8 +165,8 @@ def tune(model_dir: Path, chunks: list[dict], out_dir: Path, write_question: Cal
     t0 = time.perf_counter()
     source = "model" if write_question else "headings"
     if write_question:
-        pairs = model_pairs(chunks, lambda p: (on_progress(0, 0, "writing questions"), write_question(p))[1],
-                            n_questions)
+        on_progress(0, 0, "writing questions")
+        pairs = model_pairs(chunks, write_question, n_questions)
     else:
         pairs = heading_pairs(chunks)
     train = [p for p in pairs if not held_out_file(p.path)]

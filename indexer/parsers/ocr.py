@@ -46,12 +46,10 @@ def _ocr() -> Any:
 
 
 def image_text(image: Any) -> list[str]:
-    """Paragraphs of text found in an image (a path, PIL image or numpy array), in reading order."""
+    """Paragraphs of text found in a PIL image, in reading order."""
     import numpy as np
 
-    if not isinstance(image, (str, Path)):
-        image = np.asarray(image.convert("RGB"))[:, :, ::-1] if hasattr(image, "convert") else image
-    result, _ = _ocr()(str(image) if isinstance(image, Path) else image)
+    result, _ = _ocr()(np.asarray(image.convert("RGB"))[:, :, ::-1])  # RapidOCR reads OpenCV's BGR order
     lines = sorted(((box[0][1], box[2][1], text) for box, text, score in (result or []) if score >= MIN_CONFIDENCE),
                    key=lambda r: r[0])
     paragraphs: list[list[str]] = []
