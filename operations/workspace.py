@@ -336,11 +336,15 @@ class Workspace:
             check_cancel(cancel)
             written.append(1)
             on_progress(len(written), n, "writing questions")
-            return self.engine.generator.complete(prompt, EVAL_QUESTION_TOKENS, stop=["\n"])
+            return self._write_question(prompt)
 
         queries = generate_queries(chunks, write_question, n)
         atomic.write_lines(Path(out), [json.dumps({"query": q.query, "relevant": q.relevant}) for q in queries])
         return len(queries)
+
+    def _write_question(self, prompt: str, cancel: CancelFlag | None = None) -> str:
+        """One question about a passage, by the chat model (for eval sets and embedder training)."""
+        return self.engine.generator.complete(prompt, EVAL_QUESTION_TOKENS, stop=["\n"], cancel=cancel)
 
     def tune_embedder(self, source: str = "auto", switch: bool = True, on_progress: ProgressFn = no_progress,
                       cancel: CancelFlag | None = None) -> "TuneResult":
@@ -361,10 +365,7 @@ class Workspace:
         chunks = ix.store.chunk_rows(columns=["path", "text", "heading"])
         stamp = _time.strftime("%Y%m%d-%H%M%S")
         out = self.data.embedders_dir / f"tuned-{stamp}"
-        writer = None
-        if source == "model":
-            def writer(prompt: str) -> str:
-                return self.engine.generator.complete(prompt, EVAL_QUESTION_TOKENS, stop=["\n"], cancel=cancel)
+        writer = (lambda prompt: self._write_question(prompt, cancel)) if source == "model" else None
         result = tune(ix.model_dir, chunks, out, writer, device=self._cfg.index.device, on_progress=on_progress,
                       cancel=cancel)
         if not switch or result.after.mrr_at_10 <= result.before.mrr_at_10:
@@ -382,7 +383,8 @@ class Workspace:
             self.stop_watching()
             ix.close()
             atomic.write_json(self.data.index_pointer, {"dir": target.name, "embed_model": str(out)})
-            self._cfg = load_config(str(self.data.root))
+            # What load_config reads from the pointer from now on; the rest (a --model flag) stays as it was.
+            self._cfg = dataclasses.replace(self._cfg, index=dataclasses.replace(self._cfg.index, embed_model=str(out)))
             self._indexer = self._engine = None
             self._embedder = None
         shutil.rmtree(old, ignore_errors=True)
