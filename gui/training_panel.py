@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QFormLayo
                                QLineEdit, QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from gui.tasks import Task, TaskRunner
-from operations import QUANT_NOTES, QUANTS
+from operations import QUANT_NOTES, QUANTS, TRAINING_MISSING, training_available
 
 
 class LossCurve(QWidget):
@@ -174,8 +174,12 @@ class TrainingPanel(QWidget):
 
     def set_workspace(self, ws) -> None:
         self.ws = ws
+        self.make_btn.setEnabled(True)  # the chat model writes the pairs: no torch needed
+        if not training_available():  # the app bundle's core download
+            self.summary.setText(TRAINING_MISSING.format(what="Fine-tuning"))
+            self.tune_summary.setText(TRAINING_MISSING.format(what="Tuning the search model"))
+            return
         self.start_btn.setEnabled(True)
-        self.make_btn.setEnabled(True)
         self.tune_btn.setEnabled(True)
 
     def _choose(self) -> None:
@@ -184,9 +188,10 @@ class TrainingPanel(QWidget):
             self.dataset.setText(path)
 
     def _busy(self, busy: bool) -> None:
-        self.start_btn.setEnabled(not busy)
+        can_train = not busy and training_available()
+        self.start_btn.setEnabled(can_train)
         self.make_btn.setEnabled(not busy)
-        self.tune_btn.setEnabled(not busy)
+        self.tune_btn.setEnabled(can_train)
         self.cancel_btn.setEnabled(busy)
 
     def make_from_files(self) -> None:

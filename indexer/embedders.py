@@ -14,6 +14,7 @@ from typing import Union
 
 from common import atomic
 from common.errors import ConfigError, HearthError
+from common.optional import bundle_dir, require_torch_embedder, torch_embedder_available
 from common.paths import DataDir
 from common.progress import ProgressFn, no_progress
 from indexer.embedding import Embedder
@@ -77,14 +78,16 @@ def resolve_kind(setting: str, stored: str | None, model_dir: Path, device: str 
         if setting == "onnx":
             raise ConfigError(f"{e}. Set embed_backend to auto or torch.") from e
         log.info("%s; using torch", e)
+        require_torch_embedder(f"The search model {model_dir} ({e})")
         return TORCH
     wants_gpu = device in ("auto", "cuda") and nvidia_gpu_present()
     if wants_gpu:
         if onnx_cuda_available():
             return ONNX_FP32
-        if setting == "auto":
+        if setting == "auto" and torch_embedder_available():
             return TORCH  # sentence-transformers on CUDA beats ONNX Runtime on the CPU
-    return ONNX_INT8 if cpu_int8_is_fast() else ONNX_FP32
+    # Without torch (the app bundle's core) only the shipped int8 export exists: slower on old CPUs, still right.
+    return ONNX_INT8 if cpu_int8_is_fast() or not torch_embedder_available() else ONNX_FP32
 
 
 def model_fingerprint(model_dir: Path, memo_file: Path | None = None) -> str:
@@ -113,14 +116,25 @@ def model_fingerprint(model_dir: Path, memo_file: Path | None = None) -> str:
     return total.hexdigest()
 
 
-def onnx_file(model_dir: Path, kind: str, data: DataDir, on_progress: ProgressFn = no_progress) -> Path:
-    """The cached export of this model for this kind, built (tens of seconds, once) when missing."""
-    from indexer.onnx_export import export_onnx
+def export_name(model_dir: Path, fingerprint: str, kind: str) -> str:
+    """The cache's file name for one model's export of one kind (packaging/build.py makes the same names)."""
+    return f"{Path(model_dir).name}-{fingerprint}-v{EXPORT_VERSION}-{kind}.onnx"
 
+
+def onnx_file(model_dir: Path, kind: str, data: DataDir, on_progress: ProgressFn = no_progress) -> Path:
+    """The cached export of this model for this kind, built (tens of seconds, once) when missing. A bundled app
+    ships the exports of its own model (`embedders/` beside its files), made when it was packaged."""
     cache = Path(os.environ[CACHE_ENV]) if os.environ.get(CACHE_ENV) else data.embedders_dir
     key = model_fingerprint(model_dir, cache / "fingerprints.json")[:16]
-    path = cache / f"{Path(model_dir).name}-{key}-v{EXPORT_VERSION}-{kind}.onnx"
+    name = export_name(model_dir, key, kind)
+    shipped = bundle_dir()
+    if shipped and (shipped / "embedders" / name).exists():
+        return shipped / "embedders" / name
+    path = cache / name
     if not path.exists():
+        require_torch_embedder(f"Preparing the search model {model_dir} for ONNX Runtime")
+        from indexer.onnx_export import export_onnx
+
         on_progress(0, 0, "preparing the fast embedder (once per model)")
         try:
             export_onnx(Path(model_dir), path, kind.removeprefix("onnx-"))
@@ -137,6 +151,7 @@ def load_embedder(model_dir: Path, kind: str, data: DataDir, device: str = "auto
                   on_progress: ProgressFn = no_progress) -> AnyEmbedder:
     """The embedder that makes vectors of `kind` (see `resolve_kind`)."""
     if kind == TORCH:
+        require_torch_embedder("An index made with the torch embedding backend")
         return Embedder(model_dir, device, batch_size)
     if kind not in VECTOR_KINDS:
         raise ConfigError(f"Unknown vector kind {kind!r}.")

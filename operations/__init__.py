@@ -6,9 +6,11 @@ it imports them: the types the CLI and the GUI need are re-exported here (loaded
 from operations.choices import DEFAULT_QUANT, QUANT_NOTES, QUANTS
 
 _LAZY = {"Workspace": "operations.workspace", "SAMPLE_DOCS": "operations.workspace",
-         "Filters": "engine.retrieval", "TrainConfig": "training.lora"}
+         "Filters": "engine.retrieval", "TrainConfig": "training.lora",
+         "training_available": "common.optional", "TRAINING_MISSING": "common.optional"}
 
-__all__ = ["DEFAULT_QUANT", "Filters", "QUANT_NOTES", "QUANTS", "SAMPLE_DOCS", "TrainConfig", "Workspace"]
+__all__ = ["DEFAULT_QUANT", "Filters", "QUANT_NOTES", "QUANTS", "SAMPLE_DOCS", "TRAINING_MISSING", "TrainConfig",
+           "Workspace", "training_available"]
 
 
 def __getattr__(name: str):

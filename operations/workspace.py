@@ -11,11 +11,13 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import sys
 import threading
 from pathlib import Path
 from typing import Callable
 
 from common.errors import ConfigError
+from common.optional import require_training
 from common.paths import DataDir
 from common.progress import CancelFlag, ProgressFn, no_progress
 from engine.answer import Engine, chunk_context
@@ -34,7 +36,14 @@ from training.embedder_tune import TuneResult
 
 log = logging.getLogger(__name__)
 
-SAMPLE_DOCS = Path(__file__).resolve().parent.parent / "examples" / "docs"
+def _sample_docs() -> Path:
+    """The sample folder: in a checkout or a bundle beside the code, after `pip install .` in share/hearth."""
+    beside = Path(__file__).resolve().parent.parent / "examples" / "docs"
+    installed = Path(sys.prefix) / "share" / "hearth" / "examples" / "docs"
+    return beside if beside.is_dir() or not installed.is_dir() else installed
+
+
+SAMPLE_DOCS = _sample_docs()
 EVAL_QUESTION_TOKENS = 40  # one question written by the local model for `eval --generate`
 DATASET_PAIR_TOKENS = 96  # one question-answer pair written by the local model for a training set
 DATASET_EXAMPLES = 40
@@ -293,9 +302,13 @@ class Workspace:
                   quant: str | None = DEFAULT_QUANT, base: str | None = None, on_report=None,
                   on_progress: ProgressFn | None = None, cancel: CancelFlag | None = None):
         """LoRA on the chat model (or `base`), exported to GGUF, verified and registered as a chat model."""
+        require_training()
         from training.finetune import fine_tune
         from training.lora import TrainConfig
 
+        if not Path(data_path).is_file():
+            raise ConfigError(f"Training data {data_path} does not exist. Make a set from your indexed files in the "
+                              "Fine-tune tab, or write a JSONL file of question-answer pairs.")
         cfg = train_cfg or TrainConfig()
         name = name or f"{Path(data_path).stem}-{cfg.method}"
         base_path = resolve_model(base if base is not None else self.chosen_model, self.data)
@@ -305,6 +318,7 @@ class Workspace:
     def export(self, name: str, quant: str | None = DEFAULT_QUANT, base: str | None = None,
                on_progress: ProgressFn | None = None, cancel: CancelFlag | None = None):
         """Export a finished training run again (another quantization), verified and registered."""
+        require_training("Exporting a fine-tune")
         from training.finetune import export_run
 
         base_path = resolve_model(base if base is not None else self.chosen_model, self.data)
@@ -357,6 +371,8 @@ class Workspace:
 
         from common import atomic
         from indexer.embedders import load_embedder
+
+        require_training("Tuning the search model")
         from training.embedder_tune import tune
 
         if source not in ("auto", "model", "headings"):

@@ -54,6 +54,9 @@ def folder_row(w, path):
 
 
 def test_add_folder_shows_progress_and_counts(window, qtbot, tmp_path):
+    # With no folders the start-up reconcile reports nothing; the panel must still leave its start-up text.
+    assert window.folders.status.text() == "Watching for changes"
+    assert window.folders.progress.format() == "Up to date"
     docs = tmp_path / "docs"
     for i in range(6):
         write(docs / f"n{i}.md", f"# Note {i}\n\nThe heron number {i} waits by the pond at dawn.")

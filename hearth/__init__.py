@@ -1,0 +1,1 @@
+"""`python -m hearth` runs the `hearth` command (the same as `python main.py` in a checkout)."""

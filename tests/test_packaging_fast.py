@@ -1,0 +1,122 @@
+"""What the app bundle (packaging/) relies on, without building it: `python -m hearth`, a bundle's own files
+found first (the shipped embedder export, the whole chat model, the X11 libraries it carries), and the core
+download without torch saying how to get fine-tuning instead of failing."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from common import optional
+from common.errors import HearthError
+from common.paths import DataDir
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def frozen(tmp_path, monkeypatch):
+    """Pretend to be a PyInstaller bundle whose own files are in tmp_path/bundle."""
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "_MEIPASS", str(bundle), raising=False)
+    return bundle
+
+
+@pytest.fixture
+def no_torch(monkeypatch):
+    """Pretend torch is absent, as in the bundle's core download."""
+    monkeypatch.setattr(optional, "TRAINING_MODULES", ("hearth_no_such_module",))
+    monkeypatch.setattr(optional, "torch_embedder_available", lambda: False)
+    import indexer.embedders
+
+    monkeypatch.setattr(indexer.embedders, "torch_embedder_available", lambda: False)
+
+
+def test_python_m_hearth_is_the_hearth_command():
+    out = subprocess.run([sys.executable, "-m", "hearth", "--help"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0 and out.stdout.startswith("usage: hearth")
+    assert "demo" in out.stdout and "tune-embedder" in out.stdout
+
+
+def test_bundle_dir_only_when_frozen(frozen, monkeypatch):
+    assert optional.bundle_dir() == frozen
+    monkeypatch.setattr(sys, "frozen", False)
+    assert optional.bundle_dir() is None
+
+
+def test_x11_libraries_the_bundle_carries_are_not_asked_for(frozen, monkeypatch):
+    import ctypes.util
+
+    from cli.desktop import missing_xcb_libraries
+
+    monkeypatch.setattr(ctypes.util, "find_library", lambda name: None)  # a bare desktop
+    (frozen / "libxcb-cursor.so.0").write_bytes(b"")
+    missing = [entry[0] for entry in missing_xcb_libraries()]
+    assert "xcb-cursor" not in missing
+    assert "xcb-icccm" in missing and "xcb-keysyms" in missing
+
+
+def test_a_shipped_embedder_export_is_used_without_exporting(frozen, tmp_path, no_torch):
+    from indexer.embedders import ONNX_INT8, export_name, model_fingerprint, onnx_file
+
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "config.json").write_text('{"hidden_size": 8}')
+    data = DataDir(tmp_path / "data").ensure()
+    key = model_fingerprint(model)[:16]
+    shipped = frozen / "embedders" / export_name(model, key, ONNX_INT8)
+    shipped.parent.mkdir()
+    shipped.write_bytes(b"onnx")
+    assert onnx_file(model, ONNX_INT8, data) == shipped
+    assert not list(data.embedders_dir.glob("*.onnx"))
+
+
+def test_without_torch_an_export_that_is_not_shipped_says_what_to_do(tmp_path, no_torch):
+    from indexer.embedders import ONNX_INT8, onnx_file
+
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "config.json").write_text('{"hidden_size": 8}')
+    with pytest.raises(optional.FeatureMissing, match="full download"):
+        onnx_file(model, ONNX_INT8, DataDir(tmp_path / "data").ensure())
+
+
+def test_without_torch_the_int8_kind_is_chosen_even_where_fp32_would_be(tmp_path, no_torch, monkeypatch):
+    import indexer.embedders as embedders
+    from indexer.embedding import bundled_embedder_dir
+
+    monkeypatch.setattr(embedders, "cpu_int8_is_fast", lambda: False)
+    monkeypatch.setattr(embedders, "nvidia_gpu_present", lambda: False)
+    assert embedders.resolve_kind("auto", None, bundled_embedder_dir(), "cpu") == embedders.ONNX_INT8
+    with pytest.raises(HearthError, match="torch"):
+        embedders.load_embedder(bundled_embedder_dir(), embedders.TORCH, DataDir(tmp_path))
+
+
+def test_the_shipped_chat_model_is_used_in_place(frozen, tmp_path):
+    from engine.models import BUNDLED_NAME, bundled_model_path, bundled_model_ready
+
+    data = DataDir(tmp_path / "data").ensure()
+    (frozen / "models").mkdir()
+    (frozen / "models" / BUNDLED_NAME).write_bytes(b"GGUF")
+    assert bundled_model_ready(data)
+    assert bundled_model_path(data) == frozen / "models" / BUNDLED_NAME
+    assert not (data.models_dir / BUNDLED_NAME).exists()  # nothing copied into the data dir
+
+
+def test_without_torch_fine_tuning_says_how_to_get_it(workspace, tmp_path, no_torch):
+    data = tmp_path / "set.jsonl"
+    data.write_text('{"prompt": "a", "completion": "b"}\n')
+    for action in (lambda: workspace.fine_tune(data), lambda: workspace.export("run"),
+                   lambda: workspace.tune_embedder()):
+        with pytest.raises(optional.FeatureMissing, match="full download"):
+            action()
+
+
+def test_missing_training_data_is_a_clear_error(workspace, tmp_path):
+    pytest.importorskip("torch")
+    with pytest.raises(HearthError, match="does not exist"):
+        workspace.fine_tune(tmp_path / "nowhere.jsonl")
