@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint-imports bench screenshots clean
+.PHONY: run test test-fast lint-imports bench screenshots package package-full package-test clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,8 +48,26 @@ bench: $(STAMP)
 	cd bench && ../$(PY) embedder_tune.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_responsiveness.py
 
+# The desktop app as a self-contained folder and .tar.gz in dist/ (PyInstaller; see packaging/build.py).
+# `package` is the core download (no torch: fine-tuning is the optional part), `package-full` has everything.
+PACKAGING_STAMP := $(VENV)/.packaging
+$(PACKAGING_STAMP): $(STAMP) packaging/requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r packaging/requirements.txt
+	touch $(PACKAGING_STAMP)
+
+package: $(PACKAGING_STAMP)
+	$(PY) packaging/build.py --variant core
+
+package-full: $(PACKAGING_STAMP)
+	$(PY) packaging/build.py --variant full
+
+# Unpack the newest archive into a fresh folder and run it with no venv and no Python on PATH (demo, index and
+# search, and the window under Xvfb when xvfb, xdotool and imagemagick are installed).
+package-test: package
+	$(PY) packaging/smoke_test.py
+
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m gui.screenshots
 
 clean:
-	rm -rf $(VENV) .hearth-demo .pytest_cache
+	rm -rf $(VENV) .hearth-demo .pytest_cache build dist
