@@ -5,13 +5,54 @@ from __future__ import annotations
 import os
 from typing import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFileDialog, QGridLayout, QHeaderView, QLabel, QLineEdit,
-                               QProgressBar, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+                               QProgressBar, QPushButton, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout,
+                               QWidget)
 
 from gui.tasks import TaskRunner
 
 OPENING = "Opening the index…"
+
+
+class ProblemsModel(QAbstractTableModel):
+    """Failed and skipped files as a Qt model: a view asks only for the rows it shows, so 100k problems cost a
+    list of tuples, not 300k widget items. The filter runs over plain strings here (QSortFilterProxyModel would
+    call `data` from C++ for every cell, seconds at 100k rows)."""
+
+    HEADERS = ("File", "Status", "Reason")
+
+    def __init__(self, problems: list, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows = [(p.path, p.status, p.reason) for p in problems]
+        self._haystacks = [" ".join(row).lower() for row in self.rows]
+        self.shown = list(range(len(self.rows)))  # indices into rows, after the filter
+
+    def set_filter(self, text: str) -> None:
+        needle = text.lower()
+        self.beginResetModel()
+        self.shown = [i for i, hay in enumerate(self._haystacks) if needle in hay] if needle else \
+            list(range(len(self.rows)))
+        self.endResetModel()
+
+    def row_at(self, view_row: int) -> tuple[str, str, str]:
+        return self.rows[self.shown[view_row]]
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.shown)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
+        if index.isValid() and role in (Qt.DisplayRole, Qt.ToolTipRole):
+            return self.row_at(index.row())[index.column()]
+        return None
+
+    def headerData(self, section: int, orientation, role: int = Qt.DisplayRole):
+        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
+            return self.HEADERS[section]
+        return None
 
 
 class ProblemsDialog(QDialog):
@@ -24,32 +65,30 @@ class ProblemsDialog(QDialog):
         self.setWindowTitle("Files Hearth could not index")
         self.resize(820, 420)
         self.filter = QLineEdit(placeholderText="Filter by path or reason…")
-        self.table = QTableWidget(len(problems), 3)
-        self.table.setHorizontalHeaderLabels(["File", "Status", "Reason"])
+        self.model = ProblemsModel(problems, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.Stretch)
+        self.table.verticalHeader().hide()
+        self.table.setTextElideMode(Qt.ElideLeft)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        for row, p in enumerate(problems):
-            for col, value in enumerate((p.path, p.status, p.reason)):
-                self.table.setItem(row, col, QTableWidgetItem(value))
         retry = QPushButton("Retry selected")
         retry.clicked.connect(self._retry)
-        self.filter.textChanged.connect(self._apply_filter)
+        self.filter.textChanged.connect(self.model.set_filter)
         lay = QVBoxLayout(self)
         lay.addWidget(self.filter)
         lay.addWidget(self.table)
         lay.addWidget(retry, alignment=Qt.AlignRight)
 
-    def _apply_filter(self, text: str) -> None:
-        text = text.lower()
-        for row in range(self.table.rowCount()):
-            hay = " ".join(self.table.item(row, c).text().lower() for c in range(3))
-            self.table.setRowHidden(row, bool(text) and text not in hay)
+    def shown_rows(self) -> list[tuple[str, str, str]]:
+        """The rows the filter lets through, in view order."""
+        return [self.model.row_at(r) for r in range(self.model.rowCount())]
 
     def _retry(self) -> None:
-        rows = sorted({i.row() for i in self.table.selectedIndexes()})
-        paths = [self.table.item(r, 0).text() for r in rows]
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        paths = [self.model.row_at(r)[0] for r in rows]
         if paths:
             self.retry_requested.emit(paths)
             self.accept()

@@ -111,9 +111,9 @@ def test_bad_file_listed_with_reason(window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: (folder_row(window, docs) or {}).get("Problems") == "1", timeout=60_000)
     window.folders.show_problems()
     qtbot.waitUntil(lambda: hasattr(window.folders, "problems_dialog"), timeout=10_000)
-    table = window.folders.problems_dialog.table
-    assert table.item(0, 0).text() == str(docs / "broken.pdf")
-    assert "PDF" in table.item(0, 2).text()
+    rows = window.folders.problems_dialog.shown_rows()
+    assert rows[0][0] == str(docs / "broken.pdf")
+    assert "PDF" in rows[0][2]
 
 
 def test_close_leaves_no_thread_running(window, qtbot):
