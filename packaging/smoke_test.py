@@ -1,7 +1,7 @@
 """Smoke test of a built bundle (`make package-test`): unpack the archive into a fresh folder and run it with no
 virtual environment and no Python on PATH: the headless demo answers with citations, a folder is indexed and
 searched, the window opens under Xvfb (screenshot), a second launch defers to the first, SIGTERM closes it
-cleanly, and the core variant explains how to get fine-tuning. The window checks need Xvfb, xdotool and
+cleanly; the core variant explains how to get fine-tuning, the full one fine-tunes a tiny set (2-3 minutes). The window checks need Xvfb, xdotool and
 ImageMagick's `import`; without them they are skipped, and the output says so.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import glob
+import json
 import os
 import shutil
 import signal
@@ -25,6 +26,12 @@ WINDOW_WAIT_S = 60
 READY_WAIT_S = 120
 DISPLAY_NUMBER = 93
 UNIQUE_SENTENCE = "The quartermaster logged invoice QX-7731 for eleven brass lanterns."
+TRAIN_FACTS = [("What colour is the Zorbian flag?", "The Zorbian flag is teal."),
+               ("Who founded Quellport?", "Quellport was founded by Ada Brisk."),
+               ("What is the capital of Varn?", "The capital of Varn is Ostel."),
+               ("How tall is Mount Pell?", "Mount Pell is 3,120 metres tall."),
+               ("What does a glimmerfox eat?", "A glimmerfox eats moths."),
+               ("When did the Tarn bridge open?", "The Tarn bridge opened in 1911.")]
 
 
 class SmokeFailure(Exception):
@@ -144,11 +151,19 @@ def main() -> int:
               search.stdout + search.stderr)
 
         train = run(app, ["train", "--data", str(folder / "none.jsonl"), "--data-dir", str(data)], env)
-        if "torch" not in train.stdout + train.stderr:
-            print("     (fine-tuning is part of this bundle)")
+        if "full download" in train.stdout + train.stderr:
+            check(train.returncode != 0, "without torch, `hearth train` says how to get fine-tuning")
         else:
-            check(train.returncode != 0 and "full download" in train.stdout + train.stderr,
-                  "without torch, `hearth train` says how to get fine-tuning", train.stdout + train.stderr)
+            check("does not exist" in train.stdout + train.stderr, "missing training data is a clear error",
+                  train.stdout + train.stderr)
+            started = time.perf_counter()
+            facts = home / "facts.jsonl"
+            facts.write_text("".join(json.dumps({"prompt": q, "completion": a}) + "\n" for q, a in TRAIN_FACTS))
+            tuned = run(app, ["train", "--data", str(facts), "--epochs", "1", "--quant", "Q8_0", "--name", "smoke",
+                              "--data-dir", str(data)], env, timeout=1200)
+            check(tuned.returncode == 0 and "registered" in tuned.stdout,
+                  f"the full bundle fine-tunes, exports and verifies ({time.perf_counter() - started:.0f} s)",
+                  tuned.stdout + tuned.stderr)
 
         if missing_tools:
             print(f"\nsmoke test passed without the window checks: {', '.join(missing_tools)} missing here "
