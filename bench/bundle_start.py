@@ -3,8 +3,9 @@ cache dropped before each launch, where the machine allows it) and warm, in the 
 
     cd bench && ../.venv/bin/python bundle_start.py            # after `make package` (and `make package-full`)
 
-Needs Xvfb and xdotool. Each launch gets a fresh data dir whose chat model is already prepared, so the figure
-is the app's start, not the one-off assembly of the bundled GGUF that only the venv does.
+Needs Xvfb and xdotool. Each launch gets a fresh data dir whose chat model is already prepared, and the venv a
+primed embedder cache, so the figures are a usual start, not the one-off work only the venv does on its first
+(assembling the bundled GGUF, exporting the embedder to ONNX; the bundle ships both done).
 """
 
 from __future__ import annotations
@@ -92,9 +93,15 @@ def main() -> int:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     env = {"HOME": tempfile.mkdtemp(), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "DISPLAY": DISPLAY,
            "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    # The venv exports the embedder to ONNX once per data dir (the bundle ships the export): one shared, primed
+    # cache, so both are measured as every start after the first.
+    env["HEARTH_EMBEDDER_CACHE"] = tempfile.mkdtemp()
     results: dict[str, dict[str, list[tuple[float, float]]]] = {}
     try:
         time.sleep(1.0)
+        with tempfile.TemporaryDirectory() as tmp:
+            first = start_once(apps["venv (python main.py)"], prepared_data_dir(Path(tmp), "prime", model), env)
+        print(f"\nvenv, first start ever (exports the embedder to ONNX): ready after {first[1]:.1f} s")
         can_drop = drop_page_cache()
         with tempfile.TemporaryDirectory() as tmp:
             for run in range(args.runs):
@@ -109,6 +116,7 @@ def main() -> int:
     finally:
         xvfb.terminate()
         shutil.rmtree(env["HOME"], ignore_errors=True)
+        shutil.rmtree(env["HEARTH_EMBEDDER_CACHE"], ignore_errors=True)
     print(f"\nstart to window shown / window ready, median of {args.runs} (page cache "
           f"{'dropped before each cold launch' if can_drop else 'could not be dropped: warm only'}):")
     base = results["venv (python main.py)"]
