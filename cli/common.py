@@ -29,6 +29,9 @@ def workspace(args: argparse.Namespace) -> Iterator[Any]:
 
 
 @contextmanager
+OCR_PREFIX = "OCR page"  # "OCR page 3/40: scan.pdf", from the indexer while a scan is read
+
+
 def progress_bar(enabled: bool = True, unit: str = "file"):
     """Yields an on_progress(done, total, message) callback drawing a bar on a terminal (nothing otherwise)."""
     from tqdm import tqdm
@@ -39,7 +42,8 @@ def progress_bar(enabled: bool = True, unit: str = "file"):
         if bar.total != total:
             bar.total = total
         bar.n = done
-        bar.set_postfix_str(Path(message).name[:40] if message else "", refresh=False)
+        label = message if message.startswith(OCR_PREFIX) else Path(message).name
+        bar.set_postfix_str(label[:40], refresh=False)
         bar.refresh()
 
     try:

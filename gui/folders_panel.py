@@ -149,7 +149,10 @@ class FoldersPanel(QWidget):
     def on_progress(self, done: int, total: int, message: str) -> None:
         self.progress.setMaximum(max(total, 1))
         self.progress.setValue(min(done, max(total, 1)))
-        self.progress.setFormat(f"Indexing {done}/{total}" if total else (message[:60] or "Working…"))
+        if total and message.startswith("OCR page"):  # a scan being read: "OCR page 3/40: scan.pdf"
+            self.progress.setFormat(f"Indexing {done}/{total}, {message[:50]}")
+        else:
+            self.progress.setFormat(f"Indexing {done}/{total}" if total else (message[:60] or "Working…"))
 
     def on_report(self, report) -> None:
         self.progress.setMaximum(1)

@@ -11,15 +11,20 @@ import logging
 import multiprocessing as mp
 import os
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from indexer.errors import ParseFailed, SkipFile
 
 log = logging.getLogger(__name__)
 
+PageFn = Callable[[str, int, int], None]
+
 _COUNTER = None  # the tokenizer of this worker process
+_PAGES = None  # this worker's end of the pool's OCR page queue
+PAGE_POLL_S = 0.25  # how often the pool looks for OCR page news while a file is being parsed
 
 
 @dataclass
@@ -42,11 +47,17 @@ class ParseResult:
     chunks: list = field(default_factory=list)  # indexer.chunking.Chunk
 
 
-def _init_worker(tokenizer_json: str) -> None:
-    global _COUNTER
+def _init_worker(tokenizer_json: str, pages=None) -> None:
+    global _COUNTER, _PAGES
     from indexer.chunking import HFTokenCounter
 
     _COUNTER = HFTokenCounter(tokenizer_json)
+    _PAGES = pages
+
+
+def _report_page(path: str, page: int, pages: int) -> None:
+    if _PAGES is not None:
+        _PAGES.put((path, page, pages))
 
 
 def hash_file(path: str) -> tuple[str, int, int]:
@@ -66,7 +77,7 @@ def parse_and_chunk(job: ParseJob) -> ParseResult:
     from indexer.chunking import chunk_blocks
     from indexer.parsers import ocr, parse_path
 
-    ocr.configure(job.ocr)
+    ocr.configure(job.ocr, _report_page)
     try:
         file_hash, size, mtime_ns = hash_file(job.path)
     except FileNotFoundError:
@@ -100,12 +111,35 @@ class ParsePool:
         self.timeout_s = timeout_s
         self._window = window
         self._pool = None
+        self._pages = None  # OCR page news from the workers; a new queue with each pool
         self._lock = threading.Lock()
 
     def _ensure(self):
         if self._pool is None:
-            self._pool = self._ctx.Pool(self._workers, initializer=_init_worker, initargs=(self._tokenizer_json,))
+            self._pages = self._ctx.SimpleQueue()
+            self._pool = self._ctx.Pool(self._workers, initializer=_init_worker,
+                                        initargs=(self._tokenizer_json, self._pages))
         return self._pool
+
+    def _wait(self, handle, on_page: PageFn | None) -> ParseResult:
+        """The result within the timeout, passing on OCR page news meanwhile; raises mp.TimeoutError."""
+        deadline = time.monotonic() + self.timeout_s
+        while True:
+            try:
+                result = handle.get(min(PAGE_POLL_S, max(deadline - time.monotonic(), 0.0)))
+            except mp.TimeoutError:
+                self._drain_pages(on_page)
+                if time.monotonic() >= deadline:
+                    raise
+            else:
+                self._drain_pages(on_page)  # pages of a file read faster than one poll
+                return result
+
+    def _drain_pages(self, on_page: PageFn | None) -> None:
+        while self._pages is not None and not self._pages.empty():
+            news = self._pages.get()
+            if on_page is not None:
+                on_page(*news)
 
     def _restart(self) -> None:
         if self._pool is not None:
@@ -114,8 +148,9 @@ class ParsePool:
             self._pool = None
         self._ensure()
 
-    def imap(self, jobs: Iterable[ParseJob]) -> Iterator[tuple[ParseJob, ParseResult]]:
-        """Parse jobs in parallel, yielding (job, result) in the jobs' order."""
+    def imap(self, jobs: Iterable[ParseJob], on_page: PageFn | None = None) -> Iterator[tuple[ParseJob, ParseResult]]:
+        """Parse jobs in parallel, yielding (job, result) in the jobs' order. `on_page(path, page, pages)` hears
+        about each page OCR starts on, while the file is still being parsed."""
         with self._lock:
             it = iter(jobs)
             pending: deque = deque()
@@ -135,7 +170,7 @@ class ParsePool:
                 while pending:
                     job, handle = pending[0]
                     try:
-                        result = handle.get(self.timeout_s)
+                        result = self._wait(handle, on_page)
                     except mp.TimeoutError:
                         log.warning("parse timeout after %.0fs: %s", self.timeout_s, job.path)
                         result = ParseResult("error", f"parsing took longer than {self.timeout_s:.0f} s and was stopped")
@@ -159,3 +194,4 @@ class ParsePool:
             self._pool.terminate()
             self._pool.join()
             self._pool = None
+            self._pages = None  # a worker killed mid-put may hold its lock

@@ -314,7 +314,10 @@ class Indexer:
         done = total - len(jobs)
         on_progress(done, total, "parsing")
         try:
-            for job, res in (self.pool.imap(jobs) if jobs else ()):
+            def ocr_page(path: str, page: int, pages: int) -> None:
+                on_progress(done, total, f"OCR page {page}/{pages}: {os.path.basename(path)}")
+
+            for job, res in (self.pool.imap(jobs, ocr_page) if jobs else ()):
                 done += 1
                 stat = stats[job.path]
                 rec = records.get(job.path)

@@ -34,8 +34,11 @@ def test_a_png_and_a_scanned_pdf_are_found_with_their_page(workspace, tmp_path):
 
     assert not "".join(p.extract_text() or "" for p in PdfReader(folder / "scan.pdf").pages).strip()  # no text layer
 
-    report = workspace.add_folder(folder)
+    messages = []
+    report = workspace.add_folder(folder, on_progress=lambda done, total, message: messages.append(message))
     assert report.files_indexed == 2, report.errors + report.skipped
+    assert "OCR page 1/2: scan.pdf" in messages and "OCR page 2/2: scan.pdf" in messages, messages
+    assert "OCR page 1/1: receipt.png" in messages
     hit = workspace.search("boiler serviced Dermot Quill", k=1)[0]
     assert hit.path == str(folder / "receipt.png")
     hit = workspace.search("spare key behind the pantry door", k=1)[0]

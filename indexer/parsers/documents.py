@@ -32,6 +32,7 @@ def parse_pdf(path: Path) -> list[Block]:
             text = page.extract_text() or ""
             if len("".join(text.split())) < ocr.MIN_TEXT_LAYER_CHARS and ocr.enabled():
                 log.info("OCR page %d/%d of %s", number, len(pages), path)
+                ocr.starting_page(path, number, len(pages))
                 blocks.extend(Block(p, number) for p in ocr.pdf_page_text(path, number - 1))
             else:
                 blocks.extend(paragraphs(text, page=number))

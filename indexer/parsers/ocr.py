@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from indexer.errors import ParseFailed, SkipFile
 from indexer.parsers.registry import Block, register
@@ -24,11 +24,18 @@ MIN_CONFIDENCE = 0.5
 
 _enabled = True
 _engine: Any = None
+_on_page: Callable[[str, int, int], None] | None = None
 
 
-def configure(enabled: bool) -> None:
-    global _enabled
-    _enabled = enabled
+def configure(enabled: bool, on_page: Callable[[str, int, int], None] | None = None) -> None:
+    """`on_page(path, page, pages)` hears about each page before it is read (the parse worker forwards it)."""
+    global _enabled, _on_page
+    _enabled, _on_page = enabled, on_page
+
+
+def starting_page(path: Path, page: int, pages: int) -> None:
+    if _on_page is not None:
+        _on_page(str(path), page, pages)
 
 
 def enabled() -> bool:
@@ -89,6 +96,7 @@ def parse_image(path: Path) -> list[Block]:
     blocks: list[Block] = []
     frames = getattr(img, "n_frames", 1)
     for number in range(frames):
+        starting_page(path, number + 1, frames)
         img.seek(number)
         blocks += [Block(p, number + 1 if frames > 1 else None) for p in image_text(img.copy())]
     return blocks
