@@ -28,10 +28,10 @@ def workspace(args: argparse.Namespace) -> Iterator[Any]:
         ws.close()
 
 
-@contextmanager
 OCR_PREFIX = "OCR page"  # "OCR page 3/40: scan.pdf", from the indexer while a scan is read
 
 
+@contextmanager
 def progress_bar(enabled: bool = True, unit: str = "file"):
     """Yields an on_progress(done, total, message) callback drawing a bar on a terminal (nothing otherwise)."""
     from tqdm import tqdm
