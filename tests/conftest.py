@@ -132,8 +132,18 @@ def workspace(tmp_path, fake_embedder, fake_generator):
     ws.close()
 
 
+@pytest.fixture
+def real_workspace(tmp_path, embedder, fake_generator):
+    """A Workspace with the real bundled embedder (ONNX int8) and the scripted generator: end-to-end search."""
+    from operations import Workspace
+
+    ws = Workspace.open(tmp_path / "data", embedder=embedder, generator=fake_generator)
+    yield ws
+    ws.close()
+
+
 # Fixtures that load a real model: a test using any of them belongs to the end-to-end tier.
-REAL_MODEL_FIXTURES = {"embedder", "torch_embedder", "make_indexer", "generator", "sample_engine", "chat_model", "window", "tokenizer",
+REAL_MODEL_FIXTURES = {"embedder", "real_workspace", "torch_embedder", "make_indexer", "generator", "sample_engine", "chat_model", "window", "tokenizer",
                        "vocab_gguf"}
 
 

@@ -23,7 +23,8 @@ def text_image(lines: list[str]):
     return img
 
 
-def test_a_png_and_a_scanned_pdf_are_found_with_their_page(workspace, tmp_path):
+def test_a_png_and_a_scanned_pdf_are_found_with_their_page(real_workspace, tmp_path):
+    workspace = real_workspace  # the real embedder: found by meaning as the app would, not by hashed words
     folder = tmp_path / "scans"
     folder.mkdir()
     text_image(["The boiler was serviced by Dermot Quill", "on the fourteenth of April."]).save(folder / "receipt.png")
