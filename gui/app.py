@@ -9,16 +9,19 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+from pathlib import Path
 
 from operations import Workspace
 
 log = logging.getLogger(__name__)
+ICON = Path(__file__).with_name("hearth.png")
 SIGNAL_POLL_MS = 200  # Python runs signal handlers only between bytecodes; a timer gives it the chance
 
 
 def run_gui(ws: Workspace, argv: list[str] | None = None) -> int:
     """Show the window for a workspace opened with `long_lived=True` and run until it closes."""
     from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     from gui.main_window import MainWindow
@@ -26,6 +29,7 @@ def run_gui(ws: Workspace, argv: list[str] | None = None) -> int:
 
     app = QApplication.instance() or QApplication(argv or sys.argv)
     app.setApplicationName("Hearth")
+    app.setWindowIcon(QIcon(str(ICON)))
     guard = SingleInstance(str(ws.data.root))
     if guard.ask_running_instance():
         print(f"Hearth is already running on {ws.data.root}; its window was brought to the front.")

@@ -29,6 +29,7 @@ from indexer.embedding import bundled_embedder_dir  # noqa: E402
 from indexer.onnx_export import export_onnx  # noqa: E402
 
 PACKAGING = ROOT / "packaging"
+ICON = ROOT / "gui" / "hearth.png"  # the window's icon too (gui/app.py)
 # The xcb plugin's libraries that a bare desktop often lacks (cli/desktop.py names their packages). PyInstaller
 # carries them when the build machine has them installed (`apt-get install libxcb-cursor0 …`).
 CARRIED_X11_LIBS = ("libxcb-cursor.so.0", "libxcb-icccm.so.4", "libxcb-keysyms.so.1", "libxcb-image.so.0",
@@ -78,7 +79,7 @@ def x11_libs_missing(internal: Path) -> list[str]:
 
 
 def add_desktop_files(app: Path) -> None:
-    shutil.copy2(PACKAGING / "hearth.png", app / "hearth.png")
+    shutil.copy2(ICON, app / "hearth.png")
     shutil.copy2(PACKAGING / "hearth.desktop", app / "hearth.desktop")
     shutil.copy2(PACKAGING / "install.sh", app / "install.sh")
     (app / "install.sh").chmod(0o755)
@@ -91,7 +92,7 @@ def make_icons(out: Path) -> None:
     from PIL import Image
 
     out.mkdir(parents=True, exist_ok=True)
-    image = Image.open(PACKAGING / "hearth.png")
+    image = Image.open(ICON)
     image.save(out / "hearth.ico", sizes=[(16, 16), (32, 32), (48, 48), (256, 256)])
     image.save(out / "hearth.icns")
 

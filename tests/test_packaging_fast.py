@@ -120,3 +120,34 @@ def test_missing_training_data_is_a_clear_error(workspace, tmp_path):
     pytest.importorskip("torch")
     with pytest.raises(HearthError, match="does not exist"):
         workspace.fine_tune(tmp_path / "nowhere.jsonl")
+
+
+def test_install_sh_adds_hearth_to_the_menu_and_path_and_removes_it(tmp_path):
+    import shutil
+
+    app = tmp_path / "unpacked" / "hearth"
+    app.mkdir(parents=True)
+    for name in ("install.sh", "hearth.desktop"):
+        shutil.copy2(ROOT / "packaging" / name, app / name)
+    shutil.copy2(ROOT / "gui" / "hearth.png", app / "hearth.png")
+    (app / "hearth").write_text("#!/bin/sh\necho hearth\n")
+    (app / "hearth").chmod(0o755)
+    home = tmp_path / "home"
+    env = {"HOME": str(home), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(["sh", str(app / "install.sh")], env=env, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    desktop = (home / ".local/share/applications/hearth.desktop").read_text()
+    assert f'Exec="{app}/hearth"' in desktop and "Icon=" + str(home / ".local/share/icons") in desktop
+    assert (home / ".local/bin/hearth").resolve() == app / "hearth"
+    assert (home / ".local/share/icons/hicolor/256x256/apps/hearth.png").stat().st_size > 0
+    removed = subprocess.run(["sh", str(app / "install.sh"), "--remove"], env=env, capture_output=True, text=True,
+                             timeout=30)
+    assert removed.returncode == 0 and not (home / ".local/bin/hearth").exists()
+    assert not (home / ".local/share/applications/hearth.desktop").exists()
+    assert (app / "hearth").exists()  # the app itself stays
+
+
+def test_the_window_icon_ships_with_the_gui_package():
+    from gui.app import ICON
+
+    assert ICON.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
