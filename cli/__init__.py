@@ -6,11 +6,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli import (ask, chats, demo, eval_cmd, export, folders, gui, index, models, search, status, train,
-                 tune_embedder, watch)
+from cli import (ask, chats, demo, eval_cmd, export, folders, gui, index, models, search, search_model, status,
+                 train, tune_embedder, watch)
 
 DESCRIPTION = "Hearth: a local assistant that answers from your own files."
-VERBS = (index, watch, search, ask, chats, eval_cmd, train, export, tune_embedder, models, folders, status, demo)
+VERBS = (index, watch, search, ask, chats, eval_cmd, train, export, tune_embedder, search_model, models, folders, status,
+         demo)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -93,7 +93,29 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.model_box)
         bar.addAction("Add model…", self._add_model)
         bar.addSeparator()
-        bar.addAction("Settings…", lambda: SettingsDialog(self.ws, self).exec())
+        bar.addAction("Settings…", self.open_settings)
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.ws, self)
+        if dialog.exec() and dialog.new_search_model is not None:
+            answer = QMessageBox.question(
+                self, "Hearth", "Re-embed the index with the new search model now? Every chunk is embedded again "
+                "(nothing is parsed again); searches use the current index until it is done.")
+            if answer == QMessageBox.Yes:
+                self.switch_search_model(dialog.new_search_model)
+
+    def switch_search_model(self, model: str) -> None:
+        """`Workspace.switch_search_model` on the runner, its progress in the folders panel."""
+        def done(res) -> None:
+            self.folders.on_progress(1, 1, "")
+            self.folders.progress.setFormat("Up to date")
+            self.folders.status.setText(f"Search model: {res.model or 'bundled'} ({res.vectors}), {res.chunks} chunks "
+                                        f"embedded again in {res.seconds:.0f} s")
+            self.statusBar().showMessage("The index now uses the new search model", 8000)
+
+        backend = self.ws.cfg.index.embed_backend
+        self.runner.start(lambda ctx: self.ws.switch_search_model(model, backend, ctx.progress, ctx.cancel),
+                          on_done=done, on_failed=self.show_error, on_progress=self.folders.on_progress)
 
     # -- start-up: everything heavy happens on the runner -----------------------------------------
     def start(self) -> None:

@@ -1,4 +1,5 @@
-"""Settings stored in the data dir's config.toml; most take effect the next time Hearth starts."""
+"""Settings stored in the data dir's config.toml; most take effect the next time Hearth starts. A new search
+(embedding) model is not a setting to save but work to do: the window re-embeds the index with it."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.ws = ws
+        self.new_search_model: str | None = None  # set on Save when the embedding model folder changed
         cfg = ws.cfg
         form = QFormLayout(self)
         form.addRow("Data folder", QLabel(str(cfg.data.root)))
@@ -50,7 +52,7 @@ class SettingsDialog(QDialog):
     def save(self) -> None:
         try:
             self.ws.save_settings(
-                index={"embed_model": self.embed_model.text().strip(), "max_file_mb": self.max_mb.value(),
+                index={"max_file_mb": self.max_mb.value(),
                        "ignore": [g.strip() for g in self.ignore.text().split(",") if g.strip()],
                        "use_gitignore": self.gitignore.isChecked(), "ocr": self.ocr.isChecked()},
                 engine={"n_ctx": self.n_ctx.value(), "threads": self.threads.value(),
@@ -58,4 +60,6 @@ class SettingsDialog(QDialog):
         except ConfigError as exc:
             self.message.setText(str(exc))
             return
+        chosen = self.embed_model.text().strip()
+        self.new_search_model = chosen if chosen != self.ws.cfg.index.embed_model else None
         self.accept()

@@ -159,13 +159,14 @@ class Store:
             if stored.get("embed_model") != self.model_id or stored.get("dim") != self.dim:
                 raise ConfigError(
                     f"The index was built with embedding model {stored.get('embed_model')}, not {self.model_id}; "
-                    "rebuild it with `index --rebuild` or switch the embedding model back."
+                    "set embed_model back to the model it was built with, then re-embed it with `hearth search-model "
+                    "<folder>` (the current index answers meanwhile), or rebuild it with `hearth index --rebuild`."
                 )
             if stored.get("vectors", LEGACY_VECTORS) != self.vectors:
                 raise ConfigError(
                     f"The index's vectors were made by {stored.get('vectors', LEGACY_VECTORS)}, not {self.vectors}, "
-                    "and two kinds are never mixed: set embed_backend back to auto, or rebuild the index with "
-                    "`hearth index --rebuild` (every file is embedded again)."
+                    "and two kinds are never mixed: set embed_backend back to auto, or re-embed the index with "
+                    "`hearth search-model --backend <kind>` (the current index answers meanwhile)."
                 )
             return
         atomic.write_json(meta_path, meta)

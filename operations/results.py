@@ -66,3 +66,13 @@ class ChatAnswer:
 class DatasetResult:
     path: str
     examples: int
+
+
+@dataclass
+class SearchModelSwitch:
+    """The index re-embedded with another search model or vector kind, and in use."""
+
+    model: str  # the sentence-transformers folder; "" is the bundled all-MiniLM-L6-v2
+    vectors: str  # the vector kind that made the new index (onnx-int8, onnx-fp32, torch-fp32)
+    chunks: int
+    seconds: float

@@ -31,7 +31,7 @@ from indexer.embedders import AnyEmbedder
 from indexer.pipeline import Indexer, IndexReport
 from operations.choices import DEFAULT_QUANT
 from operations.config import AppConfig, load_config, save_settings, setup_logging
-from operations.results import ChatAnswer, DatasetResult, FolderInfo, Problem, Status
+from operations.results import ChatAnswer, DatasetResult, FolderInfo, Problem, SearchModelSwitch, Status
 from training.embedder_tune import TuneResult
 
 log = logging.getLogger(__name__)
@@ -366,10 +366,8 @@ class Workspace:
         better (MRR@10), re-embed the index beside the old one and switch to both in one atomic write; the old
         index answers until then. `source`: questions by the chat model, by headings, or `auto` (headings: they
         did better in bench/embedder_tune.py, with many more pairs from the same files)."""
-        import shutil
         import time as _time
 
-        from common import atomic
         from indexer.embedders import load_embedder
 
         require_training("Tuning the search model")
@@ -386,28 +384,70 @@ class Workspace:
                       cancel=cancel)
         if not switch or result.after.mrr_at_10 <= result.before.mrr_at_10:
             return result
-        target = self.data.root / f"index-{stamp}"
+        embedder = load_embedder(out, ix.vector_kind, self.data, self._cfg.index.device, on_progress=on_progress)
+        self._switch_index(self._rebuild_beside(ix, embedder, on_progress, cancel), str(out))
+        result.switched = True
+        return result
+
+    def switch_search_model(self, model: str = "", backend: str = "auto", on_progress: ProgressFn = no_progress,
+                            cancel: CancelFlag | None = None) -> SearchModelSwitch:
+        """Re-embed the index with another search model (a sentence-transformers folder; "" is the bundled one)
+        or vector kind (`backend`, as `embed_backend`), beside the current index, then switch to it in one
+        atomic write. Nothing is parsed again, and the current index answers searches until the switch."""
+        import time as _time
+
+        from indexer.embedders import load_embedder, resolve_kind
+        from indexer.embedding import embedder_dir
+
+        started = _time.perf_counter()
+        ix = self.indexer
+        model_dir = embedder_dir(model)
+        kind = resolve_kind(backend, None, model_dir, self._cfg.index.device)
+        embedder = load_embedder(model_dir, kind, self.data, self._cfg.index.device, on_progress=on_progress)
+        target = self._rebuild_beside(ix, embedder, on_progress, cancel)
+        chunks = self._switch_index(target, model, backend)
+        return SearchModelSwitch(model, kind, chunks, _time.perf_counter() - started)
+
+    def _rebuild_beside(self, ix: Indexer, embedder: AnyEmbedder, on_progress: ProgressFn,
+                        cancel: CancelFlag | None) -> Path:
+        """A copy of the index with `embedder`'s vectors in a new folder; nothing of it is left on failure."""
+        import shutil
+        import time as _time
+
+        target = self.data.root / f"index-{_time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{_time.monotonic_ns() % 10**6}"
         try:
-            embedder = load_embedder(out, ix.vector_kind, self.data, self._cfg.index.device, on_progress=on_progress)
             ix.copy_with(embedder, target, on_progress, cancel)
         except BaseException:
             shutil.rmtree(target, ignore_errors=True)
             raise
+        return target
+
+    def _switch_index(self, target: Path, embed_model: str, backend: str | None = None) -> int:
+        """Make `target` the index (one atomic write of index.json, naming its search model), drop the old one,
+        and let the watcher follow. Returns the new index's chunk count."""
+        import shutil
+
+        from common import atomic
+
         old = self.data.index_dir
         with self._lock:
             watcher = self._watcher
             self.stop_watching()
-            ix.close()
-            atomic.write_json(self.data.index_pointer, {"dir": target.name, "embed_model": str(out)})
+            if self._indexer is not None:
+                self._indexer.close()
+            atomic.write_json(self.data.index_pointer, {"dir": target.name, "embed_model": embed_model})
+            index = dataclasses.replace(self._cfg.index, embed_model=embed_model)
+            if backend is not None:
+                save_settings(self.data, {"embed_backend": backend})
+                index = dataclasses.replace(index, embed_backend=backend)
             # What load_config reads from the pointer from now on; the rest (a --model flag) stays as it was.
-            self._cfg = dataclasses.replace(self._cfg, index=dataclasses.replace(self._cfg.index, embed_model=str(out)))
+            self._cfg = dataclasses.replace(self._cfg, index=index)
             self._indexer = self._engine = None
             self._embedder = None
         shutil.rmtree(old, ignore_errors=True)
         if watcher is not None:  # the watcher follows the new index, with the same listeners
             self.start_watching(watcher.on_report, watcher.on_progress)
-        result.switched = True
-        return result
+        return self.indexer.store.chunk_count()
 
     # -- settings -----------------------------------------------------------------------------------
     def save_settings(self, index: dict | None = None, engine: dict | None = None) -> AppConfig:

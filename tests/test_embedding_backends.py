@@ -52,7 +52,7 @@ def test_an_index_keeps_one_kind_of_vectors(embedder, data_dir, tmp_path):
     ix.close()
     assert json.loads((data_dir.index_dir / "meta.json").read_text())["vectors"] == embedder.kind == ONNX_INT8
 
-    with pytest.raises(ConfigError, match="never mixed.*rebuild"):
+    with pytest.raises(ConfigError, match="never mixed.*search-model --backend"):
         Indexer(IndexConfig(embed_backend="torch"), data_dir)
     again = Indexer(IndexConfig(embed_backend="auto"), data_dir)  # auto keeps what the index has
     assert again.vector_kind == ONNX_INT8
@@ -135,3 +135,40 @@ def test_fingerprint_follows_content_and_rereads_only_changed_files(tmp_path, mo
     monkeypatch.setattr("builtins.open", lambda p, *a, **k: (opened.append(str(p)), real_open(p, *a, **k))[1])
     assert model_fingerprint(model, memo) == second
     assert not [p for p in opened if "safetensors" in p]  # unchanged files are not read again
+
+
+def test_switching_the_vector_kind_reembeds_beside_while_the_old_index_answers(real_workspace, tmp_path):
+    """`hearth search-model --backend onnx-fp32` on an int8 index: searches keep working during the copy, the
+    switch is one write, nothing is parsed again, and a restart opens the new index with the new kind."""
+    from operations import Workspace
+
+    ws = real_workspace
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i, line in enumerate(["Descale the kettle with vinegar once a month.", "The boiler service is due in October.",
+                              "Bleed the radiators before the first frost."]):
+        (docs / f"n{i}.md").write_text(f"# Note {i}\n\n{line}\n")
+    ws.add_folder(docs)
+    old_dir = ws.data.index_dir
+    assert ws.indexer.vector_kind == ONNX_INT8
+    during = []
+
+    def progress(done, total, message):
+        if message == "embedding the index again":
+            during.append(ws.search("kettle vinegar", k=1)[0].path)  # the old index, mid-copy
+
+    result = ws.switch_search_model("", "onnx-fp32", progress)
+    assert result.vectors == ONNX_FP32 and result.chunks == 3
+    assert during and set(during) == {str(docs / "n0.md")}
+    assert ws.data.index_dir != old_dir and not old_dir.exists()
+    assert json.loads((ws.data.index_dir / "meta.json").read_text())["vectors"] == ONNX_FP32
+    assert ws.search("when is the boiler serviced", k=1)[0].path == str(docs / "n1.md")
+    assert ws.indexer.embedder.kind == ONNX_FP32
+
+    again = Workspace.open(ws.data.root)  # a restart reads the pointer and the saved backend
+    try:
+        assert again.indexer.vector_kind == ONNX_FP32
+        assert again.search("radiators frost", k=1)[0].path == str(docs / "n2.md")
+        assert again.index([str(docs)]).files_unchanged == 3  # nothing to embed again
+    finally:
+        again.close()
