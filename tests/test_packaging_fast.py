@@ -151,3 +151,19 @@ def test_the_window_icon_ships_with_the_gui_package():
     from gui.app import ICON
 
     assert ICON.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_wheel_has_the_hearth_command_the_sample_folder_and_the_icon(tmp_path):
+    """What `pip install .` puts on a machine: `hearth` on PATH, `python -m hearth`, `hearth demo`'s folder."""
+    import zipfile
+
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                            "-w", str(tmp_path), str(ROOT)], capture_output=True, text=True, timeout=300,
+                           cwd=tmp_path)
+    assert built.returncode == 0, built.stderr[-2000:]
+    wheel = next(tmp_path.glob("hearth-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "hearth/__main__.py" in names and "gui/hearth.png" in names
+    assert any(n.endswith("share/hearth/examples/docs/sourdough-bread.md") for n in names)
+    entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
+    assert "hearth = cli:main" in entry_points
