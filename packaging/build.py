@@ -97,6 +97,55 @@ def make_icons(out: Path) -> None:
     image.save(out / "hearth.icns")
 
 
+LICENSE_NAMES = ("LICENSE", "LICENCE", "COPYING", "NOTICE", "AUTHORS")
+
+
+def bundled_top_names(internal: Path, work: Path) -> set[str]:
+    """Top-level packages and modules in the bundle: folders beside the app, and what PyInstaller put into its
+    module archive (pure-Python packages leave no folder), as its PYZ table of contents lists them."""
+    import re
+
+    names = {p.name.split(".")[0] for p in internal.iterdir()}
+    for toc in work.glob("**/PYZ-*.toc"):
+        names |= {m.split(".")[0] for m in re.findall(r"\(\s*'([\w.]+)',\s*\n?\s*'[^']*',\s*\n?\s*'PYMODULE'",
+                                                      toc.read_text())}
+    return names
+
+
+def collect_licenses(app: Path, internal: Path, work: Path) -> int:
+    """Each bundled distribution's license texts into `licenses/<name>/` (THIRD_PARTY_NOTICES.md lists them).
+    A distribution counts as bundled when one of its top-level packages or modules is."""
+    from importlib import metadata
+
+    present = bundled_top_names(internal, work)
+    copied = 0
+    for dist in metadata.distributions():
+        files = dist.files or []
+        tops = {str(f).split("/")[0].removesuffix(".py") for f in files if not str(f).split("/")[0].endswith(
+            (".dist-info", ".data")) and ".." not in str(f)}
+        if not tops & present:
+            continue
+        folder = app / "licenses" / dist.metadata["Name"]
+        for f in files:
+            name = Path(str(f)).name
+            if name.upper().startswith(LICENSE_NAMES) or "/licenses/" in str(f):
+                source = Path(dist.locate_file(f))
+                if source.is_file():
+                    folder.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(source, folder / name)
+                    copied += 1
+        if not folder.exists():  # some wheels (PySide6's) carry no text: their declared license and address
+            meta = dist.metadata
+            declared = [meta.get("License-Expression") or meta.get("License") or ""]
+            declared += [c for c in meta.get_all("Classifier") or [] if c.startswith("License")]
+            folder.mkdir(parents=True)
+            (folder / "LICENSE-declared.txt").write_text(
+                f"{meta['Name']} {meta['Version']}: {'; '.join(d for d in declared if d)}\n"
+                f"Home page: {meta.get('Home-page') or meta.get('Project-URL') or ''}\n")
+            copied += 1
+    return copied
+
+
 def write_archive(app: Path, target: Path) -> Path:
     """A .tar.gz on Linux (keeps the executable bits), a .zip on Windows and macOS; temp name, then rename."""
     if sys.platform.startswith("linux"):
@@ -133,6 +182,8 @@ def main() -> int:
                     "--workpath", str(work), "--distpath", str(out), str(PACKAGING / "hearth.spec")],
                    check=True, env=env, cwd=ROOT)
     app = out / ("Hearth.app" if sys.platform == "darwin" else "hearth")
+    internal = app / "_internal" if (app / "_internal").is_dir() else app
+    print(f"license texts of bundled libraries: {collect_licenses(app, internal, work)} files in licenses/")
     if sys.platform.startswith("linux"):
         add_desktop_files(app)
         missing = x11_libs_missing(app / "_internal")
