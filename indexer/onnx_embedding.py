@@ -15,6 +15,9 @@ from indexer.embedding import QueryCache, tokenizer_file
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_TOKENS = 512
+# Texts per run on the CPU. Small batches keep each layer's activations in cache: 8 ran 1.25-1.3x faster than
+# 64 on 1,000-character chunks here (2 cores, AVX-512 VNNI; int8). On CUDA the caller's batch size stands.
+CPU_BATCH = 8
 
 
 def max_seq_length(model_dir: Path) -> int:
@@ -57,6 +60,8 @@ class OnnxEmbedder:
         except Exception as e:  # noqa: BLE001 (onnxruntime raises its own unrelated classes)
             raise ModelNotFound(f"Could not load the ONNX embedder {onnx_file}: {e}") from e
         self.device = "cuda" if "CUDAExecutionProvider" in self._session.get_providers() else "cpu"
+        if self.device == "cpu":
+            self.batch_size = min(batch_size, CPU_BATCH)
         self.dim = int(self._session.get_outputs()[0].shape[-1])
         self.model_id = f"{self.model_dir.name}:{self.dim}"
         self.calls = 0
