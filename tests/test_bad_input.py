@@ -32,9 +32,9 @@ def test_bad_input_folder(tmp_path, make_indexer):
     ix = make_indexer(max_file_mb=1)
     real_imap = ix.pool.imap
 
-    def imap_after_delete(jobs):
+    def imap_after_delete(jobs, *rest):
         vanishing.unlink()
-        return real_imap(jobs)
+        return real_imap(jobs, *rest)
 
     ix.pool.imap = imap_after_delete
     r = ix.index_folders([d])
