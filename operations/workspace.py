@@ -385,7 +385,8 @@ class Workspace:
         if not switch or result.after.mrr_at_10 <= result.before.mrr_at_10:
             return result
         embedder = load_embedder(out, ix.vector_kind, self.data, self._cfg.index.device, on_progress=on_progress)
-        self._switch_index(self._rebuild_beside(ix, embedder, on_progress, cancel), str(out))
+        target, _ = self._rebuild_beside(ix, embedder, on_progress, cancel)
+        self._switch_index(target, str(out))
         result.switched = True
         return result
 
@@ -404,27 +405,28 @@ class Workspace:
         model_dir = embedder_dir(model)
         kind = resolve_kind(backend, None, model_dir, self._cfg.index.device)
         embedder = load_embedder(model_dir, kind, self.data, self._cfg.index.device, on_progress=on_progress)
-        target = self._rebuild_beside(ix, embedder, on_progress, cancel)
-        chunks = self._switch_index(target, model, backend)
+        target, chunks = self._rebuild_beside(ix, embedder, on_progress, cancel)
+        self._switch_index(target, model, backend)
         return SearchModelSwitch(model, kind, chunks, _time.perf_counter() - started)
 
     def _rebuild_beside(self, ix: Indexer, embedder: AnyEmbedder, on_progress: ProgressFn,
-                        cancel: CancelFlag | None) -> Path:
-        """A copy of the index with `embedder`'s vectors in a new folder; nothing of it is left on failure."""
+                        cancel: CancelFlag | None) -> tuple[Path, int]:
+        """A copy of the index with `embedder`'s vectors in a new folder, and its chunk count; nothing of it is
+        left on failure."""
         import shutil
         import time as _time
 
         target = self.data.root / f"index-{_time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{_time.monotonic_ns() % 10**6}"
         try:
-            ix.copy_with(embedder, target, on_progress, cancel)
+            copy = ix.copy_with(embedder, target, on_progress, cancel)
         except BaseException:
             shutil.rmtree(target, ignore_errors=True)
             raise
-        return target
+        return target, copy.chunk_count()
 
-    def _switch_index(self, target: Path, embed_model: str, backend: str | None = None) -> int:
+    def _switch_index(self, target: Path, embed_model: str, backend: str | None = None) -> None:
         """Make `target` the index (one atomic write of index.json, naming its search model), drop the old one,
-        and let the watcher follow. Returns the new index's chunk count."""
+        and let the watcher follow. The new index opens when it is next used."""
         import shutil
 
         from common import atomic
@@ -447,7 +449,6 @@ class Workspace:
         shutil.rmtree(old, ignore_errors=True)
         if watcher is not None:  # the watcher follows the new index, with the same listeners
             self.start_watching(watcher.on_report, watcher.on_progress)
-        return self.indexer.store.chunk_count()
 
     # -- settings -----------------------------------------------------------------------------------
     def save_settings(self, index: dict | None = None, engine: dict | None = None) -> AppConfig:

@@ -5,20 +5,15 @@ from __future__ import annotations
 
 import mailbox
 
-from tests.test_mail_fast import docx_bytes, make_message
+from tests.test_mail_fast import MAILBOX_TOPICS, make_message, quote_eml
 
 
 def test_mail_is_found_by_meaning_with_the_real_embedder(real_workspace, tmp_path):
     folder = tmp_path / "mail"
     folder.mkdir()
-    msg = make_message("Roof repair quote", "Dermot Quill <dermot@quill-roofing.ie>",
-                       "Hi Orla,\n\nThe scaffolding goes up on the fourteenth of April.\n\nDermot",
-                       ("quote.docx", docx_bytes(tmp_path, "Replacing the slate ridge tiles costs 2,340 euro.")))
-    (folder / "quote.eml").write_bytes(bytes(msg))
+    (folder / "quote.eml").write_bytes(quote_eml(tmp_path))
     box = mailbox.mbox(str(folder / "inbox.mbox"))
-    for subject, body in [("Allotment rota", "Weeding duty on plot nine is Saturday morning."),
-                          ("Choir practice", "Bring the alto scores for the Faure requiem."),
-                          ("Vet reminder", "The tortoise is due its spring check-up in May.")]:
+    for subject, body in MAILBOX_TOPICS:
         box.add(make_message(subject, "neighbour@example.org", body))
     box.flush()
     box.close()

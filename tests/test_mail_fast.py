@@ -30,13 +30,22 @@ def docx_bytes(tmp_path: Path, text: str) -> bytes:
     return path.read_bytes()
 
 
+def quote_eml(tmp_path: Path) -> bytes:
+    """A roofer's quote: the body names a date, the DOCX attachment a price."""
+    return bytes(make_message("Roof repair quote", "Dermot Quill <dermot@quill-roofing.ie>",
+                              "Hi Orla,\n\nThe scaffolding goes up on the fourteenth of April.\n\nDermot",
+                              ("quote.docx", docx_bytes(tmp_path, "Replacing the slate ridge tiles costs 2,340 euro."))))
+
+
+MAILBOX_TOPICS = [("Allotment rota", "Weeding duty on plot nine is Saturday morning."),
+                  ("Choir practice", "Bring the alto scores for the Faure requiem."),
+                  ("Vet reminder", "The tortoise is due its spring check-up in May.")]
+
+
 def test_an_eml_with_a_docx_attachment(workspace, tmp_path):
     folder = tmp_path / "mail"
     folder.mkdir()
-    msg = make_message("Roof repair quote", "Dermot Quill <dermot@quill-roofing.ie>",
-                       "Hi Orla,\n\nThe scaffolding goes up on the fourteenth of April.\n\nDermot",
-                       ("quote.docx", docx_bytes(tmp_path, "Replacing the slate ridge tiles costs 2,340 euro.")))
-    (folder / "quote.eml").write_bytes(bytes(msg))
+    (folder / "quote.eml").write_bytes(quote_eml(tmp_path))
     report = workspace.add_folder(folder)
     assert report.files_indexed == 1 and not report.errors
     eml = str(folder / "quote.eml")
@@ -51,15 +60,12 @@ def test_an_mbox_is_searchable_and_a_new_message_embeds_only_itself(workspace, f
     folder.mkdir()
     path = folder / "inbox.mbox"
     box = mailbox.mbox(str(path))
-    topics = [("Allotment rota", "Weeding duty on plot nine is Saturday morning."),
-              ("Choir practice", "Bring the alto scores for the Faure requiem."),
-              ("Vet reminder", "The tortoise is due its spring check-up in May.")]
-    for subject, body in topics:
+    for subject, body in MAILBOX_TOPICS:
         box.add(make_message(subject, "neighbour@example.org", body))
     box.flush()
     report = workspace.add_folder(folder)
     assert report.files_indexed == 1
-    for subject, body in topics:
+    for subject, body in MAILBOX_TOPICS:
         assert workspace.search(body, k=1)[0].path == str(path)
         assert subject in workspace.search(subject, k=1)[0].heading
     pages = sorted({h.page for h in workspace.search("the", k=10)})
