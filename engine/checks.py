@@ -1,8 +1,9 @@
 """Every answer checked against its sources, sentence by sentence.
 
-Each sentence rests on a passage (a source sentence with its neighbours) of the sources it cites, or of all
-sources when it cites none; the first sentence, the main claim, rests on the passages that best answer the
-question. A sentence is supported when (1) its numbers (with their units), names and identifiers are in that
+Each sentence rests on a passage (a source sentence with its neighbours, led by the label of the item it
+belongs to: engine/passages.py) of the sources it cites, or of all sources when it cites none. The first
+sentence, the main claim, rests on the one passage that best answers the question, the passage shown as
+evidence. A sentence is supported when (1) its numbers (with their units), names and identifiers are in that
 passage, and (2) the passage says the same thing: a weighted sum of lexical overlap and embedding similarity
 reaches a threshold calibrated on a labelled set (bench/answer_checks.py). A first sentence that gives no
 number for "how many" fails too. When the main claim fails, the passage that best answers the question is
@@ -17,20 +18,26 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from engine.passages import source_items
 from engine.prompting import Source
 
 CITATION = re.compile(r"\s*\[(\d{1,3})\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]»]*\s+(?=[\"'(«\[]?[A-Z0-9])|\n+")
-_WRAPPED = re.compile(r"(?<=[a-z,;])[ \t]*\n[ \t]*(?=[a-z0-9(])")  # a hard-wrapped line continues the sentence
+_WRAPPED = re.compile(r"(?<=[\w,;])[ \t]*\n[ \t]*(?=[a-z0-9(])")  # a hard-wrapped line continues the sentence
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "dr.", "mr.", "mrs.", "ms.", "st.", "no.", "fig.", "approx.", "cf.")
 _WORD = re.compile(r"[\w'-]+", re.UNICODE)
 _NUMBER = re.compile(r"(?<![A-Za-z0-9_])\d+(?:[.,:]\d+)*")  # a unit may follow ("30s", "4G"); "ext4" is no number
+_NUMBER_UNIT = re.compile(r"(?<![A-Za-z_])(?<=\d)(?=[A-Za-z%])")  # between "90" and "s" in "90s"
 _NAME = re.compile(r"(?<![\w.])[A-Z][\w'-]*[A-Za-z0-9](?:\s+[A-Z][\w'-]*[A-Za-z0-9])*")
 MAX_EVIDENCE_CANDIDATES = 16  # passages embedded per claim, after a lexical pre-selection
+MAIN_CLAIM_WINDOWS = 1  # the main claim rests on the passage that best answers the question: the evidence
 CLAIM_WINDOWS = 3  # best-ranked passages a claim may rest on
 RANK_LEXICAL_WEIGHT = 0.5  # passages are ranked by 0.5 × IDF-weighted overlap + 0.5 × embedding similarity
+LABEL_BONUS = 1.0  # × the IDF share of the question's terms in the item's label: it defines what is asked
 WINDOW_SIDE = 1  # sentences on each side of a source sentence in its passage
-MIN_EVIDENCE_WORDS = 3
+MIN_EVIDENCE_WORDS = 3  # 2 when one is a number: "blocksize = 4096" is a row worth showing
+SENTENCE_WEIGHT = 0.5  # the passage's own sentence counts again: of two passages sharing a sentence, the one
+#                        centred on the sentence that holds the asked-for term ranks first
 MAX_EVIDENCE_CHARS = 400
 _UNITS = {u: base for base, names in {
     "second": ("s", "sec", "secs", "second", "seconds"), "minute": ("min", "mins", "minute", "minutes"),
@@ -42,13 +49,19 @@ _QUANTITY = re.compile(r"(?<![A-Za-z0-9_])(\d+(?:[.,]\d+)*)\s?(%|[A-Za-z]+\b)?")
 _IDENTIFIER = re.compile(r"(?<![\w/])(?:/[\w.-]+)+|\b[A-Za-z][\w]*(?:[-_.][\w]+)+\b")
 _HYPHENATED = re.compile(r"(\w)[\u2010\u00ad][ \t]*\n[ \t]*(\w)")  # groff's line-end hyphenation
 QUANTITY_BONUS = 0.3  # evidence for "how long / how many / when / which port" questions should hold a number
+DEFAULT_BONUS = 0.6  # evidence for "what is the default …" should state one
+_DEFAULT_QUESTION = re.compile(r"\bdefaults?\b", re.I)
+_STATES_DEFAULT = re.compile(r"\bdefault(s|ed)?\b([ \t]+[\w=.-]+){0,3}?[ \t]+(is|are|to|was)\b|"
+                             r"\bdefault(s|ed)? to\b|\bby default\b|\(the default\)|\bdefault:|\bis the default\b",
+                             re.I)  # "The default timeout is 5 minutes", "Defaults to 6", "(the default)"
 _QUANTITY_QUESTION = re.compile(
     r"\b(how (long|many|much|often|old|far|big|large|high|tall|wide|hot|cold|fast|deep|heavy)|when|"
     r"what (time|year|date|day|port|number|size|temperature|percentage|speed|version|limit|value)|"
     r"which (year|port|number|day|date|version))\b", re.I)
 _DURATION_QUESTION = re.compile(r"\bhow often\b|\bhow long (does|do|did|will|should|would|to|until|before|after|"
                                 r"is it|takes?|must|can)\b", re.I)
-_DURATION = re.compile(r"\b(second|minute|hour|day|week|month|year|night|overnight|ms|sec|min)s?\b", re.I)
+_DURATION = re.compile(r"\b(second|minute|hour|day|week|month|year|night|overnight|ms|sec|min)s?\b|"
+                       r"\d(us|ms|s|sec|min|h|d)\b", re.I)  # "90s", "100ms", "1min", "2h" too
 _MONTH_OR_DAY = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|"
                            r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 
@@ -152,6 +165,8 @@ def _stem(word: str) -> str:
 
 
 def content_words(text: str) -> set[str]:
+    """Stemmed words that carry meaning; a unit glued to its number counts as a word ("1min" → "min")."""
+    text = _NUMBER_UNIT.sub(" ", text)
     return {_stem(w) for w in _WORD.findall(text) if w.lower() not in STOP and not w.isdigit() and len(w) > 1}
 
 
@@ -220,14 +235,17 @@ def _unit_mismatch(claim: str, source_text: str) -> list[str]:
     return wrong
 
 
-def missing_facts(sentence: str, source_text: str) -> list[str]:
-    """Numbers (with their units), names and identifiers of the sentence that the source text lacks."""
+def missing_facts(sentence: str, source_text: str, question: str = "") -> list[str]:
+    """Numbers (with their units), names and identifiers of the sentence that the source text lacks. Names the
+    claim repeats from the question need not be there: they say what was asked, not what the files say."""
     nums = numbers(source_text)
     lowered = " ".join(_WORD.findall(source_text.lower()))
     claim = strip_citations(sentence)
     missing = sorted(n for n in numbers(claim) if n not in nums) + _unit_mismatch(claim, source_text)
+    asked = " ".join(_WORD.findall(question.lower()))
     for name in sorted(names(sentence) | identifiers(sentence)):
-        if " ".join(_WORD.findall(name.lower())) not in lowered:
+        words = " ".join(_WORD.findall(name.lower()))
+        if words not in lowered and not (asked and words in asked):
             missing.append(name)
     return missing
 
@@ -247,20 +265,31 @@ Embed = Callable[[Sequence[str]], np.ndarray]
 
 @dataclass
 class Window:
-    """A source sentence with its neighbours: facts often sit one sentence away from their subject."""
+    """A source sentence with its neighbours in the same paragraph, led by the label of the item it belongs
+    to: facts often sit a sentence or two away from their subject (engine/passages.py)."""
 
     source: int
     sentence: str
     text: str
+    label: str = ""  # the term the item defines ("SyncIntervalSec="), when the text shows one
 
 
 def source_windows(sources: Sequence[Source]) -> list[Window]:
     out = []
-    for s in sources:
-        sents = [t for t in split_sentences(s.text) if not t.startswith("#")]  # headings are no evidence
-        for i, sent in enumerate(sents):
-            if len(_WORD.findall(sent)) >= MIN_EVIDENCE_WORDS:
-                out.append(Window(s.n, sent, " ".join(sents[max(0, i - WINDOW_SIDE): i + WINDOW_SIDE + 1])))
+    for n, found in source_items(sources).items():
+        for item in found:
+            first = not item.continued
+            for para in item.paragraphs:
+                sents = [t for t in split_sentences(para) if not t.startswith("#")]  # headings are no evidence
+                for i, sent in enumerate(sents):
+                    if len(_WORD.findall(sent)) < MIN_EVIDENCE_WORDS - bool(numbers(sent)):
+                        continue
+                    lo = max(0, i - WINDOW_SIDE)
+                    body = " ".join(sents[lo: i + WINDOW_SIDE + 1])
+                    head = " ".join(t for t in (item.caption, item.label) if t)
+                    lead = "" if not head else head + (" " if first and lo == 0 else " … ")
+                    out.append(Window(n, sent, lead + body, item.label))
+                first = first and not sents
     return out
 
 
@@ -304,6 +333,11 @@ def _query_terms(query: str, exclude: set[str]) -> set[str]:
     return (_terms(query) | joined) - exclude
 
 
+def _word_terms(text: str) -> set[str]:
+    """Terms and every word, stemmed, so that option names and short words match too."""
+    return _terms(text) | {_stem(word) for word in _WORD.findall(text.lower())}
+
+
 def file_name_terms(sources: Sequence[Source]) -> set[str]:
     return {t for s in sources for t in _terms(re.sub(r"[._]", " ", s.path.rsplit("/", 1)[-1]))}
 
@@ -314,12 +348,18 @@ def rank_windows(query: str, windows: list[Window], vectors: _Vectors, weight: f
     most; it also pre-selects), then combined with embedding similarity."""
     if not windows:
         return []
-    terms = [_terms(w.text) | {_stem(word) for word in _WORD.findall(w.text.lower())} for w in windows]
+    terms = [_word_terms(w.text) for w in windows]
     wanted = _query_terms(query, exclude) or _terms(query)
     df = {t: sum(t in ts for ts in terms) for t in wanted}
+    wanted = {t for t in wanted if df[t]} or wanted  # a term no passage holds tells no passage apart
     idf = {t: float(np.log((len(windows) + 1) / (df[t] + 1)) + 1.0) for t in wanted}
     total = sum(idf.values()) or 1.0
-    lex = np.array([sum(idf[t] for t in wanted & ts) / total for ts in terms], dtype=np.float32)
+
+    def share(term_sets: list[set[str]]) -> np.ndarray:
+        return np.array([sum(idf[t] for t in wanted & ts) / total for ts in term_sets], dtype=np.float32)
+
+    lex = share(terms) + SENTENCE_WEIGHT * share([_word_terms(w.sentence) for w in windows]) \
+        + LABEL_BONUS * share([_word_terms(w.label) for w in windows])
     if bonus is not None:
         lex = lex + bonus
     top = np.argsort(-lex, kind="stable")[:MAX_EVIDENCE_CANDIDATES]
@@ -336,7 +376,7 @@ def support(claim: str, window: Window, vectors: _Vectors, weight: float, questi
     """How well one window states the claim: weighted lexical overlap and embedding similarity. Words the
     claim only repeats from the question need no support (its facts still do)."""
     echoed = content_words(question)
-    own = " ".join(w for w in _WORD.findall(claim) if _stem(w) not in echoed) if echoed else claim
+    own = _WORD.sub(lambda m: "" if _stem(m.group(0)) in echoed else m.group(0), claim)  # "1024:524288" stays whole
     lex = lexical_overlap(own, window.text) if (content_words(own) or numbers(own)) else 1.0
     vecs = vectors([claim, window.text])
     return lex if vecs is None else float(weight * lex + (1 - weight) * (vecs[1] @ vecs[0]))
@@ -345,16 +385,17 @@ def support(claim: str, window: Window, vectors: _Vectors, weight: float, questi
 def _claim_check(sentence: str, claim: str, question: str, windows: list[Window], vectors: _Vectors,
                  cfg: CheckConfig, cites: list[int], main: bool, exclude: set[str] = frozenset()) -> SentenceCheck:
     if main and question:  # the answer must rest on the passages that answer the question, not on any match
-        ranked = rank_windows(question, windows, vectors, bonus=quantity_bonus(question, windows), exclude=exclude)
+        ranked = rank_windows(question, windows, vectors, bonus=answer_shape_bonus(question, windows),
+                              exclude=exclude)
     else:
         ranked = rank_windows(f"{claim} {question}".strip(), windows, vectors, exclude=exclude)
-    ranked = ranked[:CLAIM_WINDOWS]
+    ranked = ranked[:MAIN_CLAIM_WINDOWS if main and question else CLAIM_WINDOWS]
     best = max(((support(claim, w, vectors, cfg.lexical_weight, question), w) for _, w in ranked),
                key=lambda x: x[0], default=(0.0, None))
     score, window = best
     if window is None:
         return SentenceCheck(sentence, False, None, "", 0.0, sorted(facts(claim)), cites, "no source text to check")
-    missing = missing_facts(claim, window.text)
+    missing = missing_facts(claim, window.text, question)
     reason = ""
     if missing:
         reason = "not in the passage it rests on: " + ", ".join(missing)
@@ -398,21 +439,30 @@ def main_claim(checks: list[SentenceCheck]) -> SentenceCheck | None:
     return checks[0] if checks else None
 
 
-def quantity_bonus(question: str, windows: list[Window]) -> np.ndarray | None:
-    """For "how many / how long / when / which port" questions, passages holding a number (a duration for
-    "how long") rank higher."""
-    if not _QUANTITY_QUESTION.search(question):
+def answer_shape_bonus(question: str, windows: list[Window]) -> np.ndarray | None:
+    """Passages shaped like the answer rank higher: for "how many / how long / when / which port" questions
+    those holding a number (a duration for "how long"); for "what is the default …" those whose sentence
+    states a default."""
+    quantity = bool(_QUANTITY_QUESTION.search(question))
+    default = bool(_DEFAULT_QUESTION.search(question))
+    if not (quantity or default):
         return None
     duration = bool(_DURATION_QUESTION.search(question))
-    return np.array([QUANTITY_BONUS if (numbers(w.text) or _MONTH_OR_DAY.search(w.text))
-                     and (not duration or _DURATION.search(w.text)) else 0.0 for w in windows], dtype=np.float32)
+    bonus = np.zeros(len(windows), dtype=np.float32)
+    for i, w in enumerate(windows):
+        if quantity and (numbers(w.text) or _MONTH_OR_DAY.search(w.text)) and \
+                (not duration or _DURATION.search(w.text)):
+            bonus[i] += QUANTITY_BONUS
+        if default and _STATES_DEFAULT.search(w.sentence):
+            bonus[i] += DEFAULT_BONUS
+    return bonus
 
 
 def evidence_for(question: str, sources: Sequence[Source], embed: Embed | None,
                  ctx: _Context | None = None) -> Evidence | None:
     """The passage that best answers the question (for leading with the evidence)."""
     ctx = ctx or _context(sources, embed)
-    ranked = rank_windows(question, ctx.windows, ctx.vectors, bonus=quantity_bonus(question, ctx.windows),
+    ranked = rank_windows(question, ctx.windows, ctx.vectors, bonus=answer_shape_bonus(question, ctx.windows),
                           exclude=ctx.exclude)
     if not ranked:
         return None
