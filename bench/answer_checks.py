@@ -2,7 +2,7 @@
 
     apt-get install manpages manpages-dev groff    # man pages (the corpus) and their renderer
     .venv/bin/python bench/answer_checks.py [--distractors 300] [--limit 66]
-    .venv/bin/python bench/answer_checks.py --qa bench/data/answer_qa_heldout.jsonl   # the held-out set
+    .venv/bin/python bench/answer_checks.py --qa bench/data/answer_qa_heldout2.jsonl  # the unread held-out set
     .venv/bin/python bench/answer_checks.py --reuse [--qa …]   # check the cached answers again, no generation
 
 1. Calibration (engine/checks.py's lexical weight and threshold): a labelled set made from the sample folder
@@ -10,12 +10,13 @@
    the most similar sentence of another document is not. The grid point with the best balanced accuracy wins.
 2. Evaluation: `bench/data/answer_qa.jsonl`, 66 short factual questions written by hand over Debian man
    pages (each answer a number or a name on one page), asked with the bundled Gemma 3 270M over those pages
-   plus distractors; the checks were tuned while reading its answers. Two more sets over other pages:
-   `answer_qa_2.jsonl` (41 questions, 12 pages), written before the passage work of session 5, measured
-   once, then tuned on; `answer_qa_heldout.jsonl` (21 questions, 6 pages), written before that tuning and
-   never read while tuning. Every question is answered once; "today" shows the model's text, "checked"
-   shows the evidence first when the main claim fails its check. Reported on the questions whose page was
-   retrieved. The checks run as the app ships them (CheckConfig()), whatever this run's calibration finds.
+   plus distractors; the checks were tuned while reading its answers. Three more sets over other pages
+   (SETS says how each was used): `answer_qa_2.jsonl` (41 questions, 12 pages), measured once, then tuned
+   on; `answer_qa_heldout.jsonl` (21 questions, 6 pages), written before that tuning and read only after its
+   measurement; `answer_qa_heldout2.jsonl` (12 questions, 4 pages), never read. Every question is answered
+   once; "today" shows the model's text, "checked" shows the evidence first when the main claim fails its
+   check. Reported on the questions whose page was retrieved. The checks run as the app ships them
+   (CheckConfig()), whatever this run's calibration finds.
 """
 
 from __future__ import annotations

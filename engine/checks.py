@@ -279,6 +279,7 @@ def source_windows(sources: Sequence[Source]) -> list[Window]:
     for n, found in source_items(sources).items():
         for item in found:
             first = not item.continued
+            head = " ".join(t for t in (item.caption, item.label) if t)
             for para in item.paragraphs:
                 sents = [t for t in split_sentences(para) if not t.startswith("#")]  # headings are no evidence
                 for i, sent in enumerate(sents):
@@ -286,7 +287,6 @@ def source_windows(sources: Sequence[Source]) -> list[Window]:
                         continue
                     lo = max(0, i - WINDOW_SIDE)
                     body = " ".join(sents[lo: i + WINDOW_SIDE + 1])
-                    head = " ".join(t for t in (item.caption, item.label) if t)
                     lead = "" if not head else head + (" " if first and lo == 0 else " … ")
                     out.append(Window(n, sent, lead + body, item.label))
                 first = first and not sents
@@ -344,8 +344,9 @@ def file_name_terms(sources: Sequence[Source]) -> set[str]:
 
 def rank_windows(query: str, windows: list[Window], vectors: _Vectors, weight: float = RANK_LEXICAL_WEIGHT,
                  bonus: np.ndarray | None = None, exclude: set[str] = frozenset()) -> list[tuple[float, Window]]:
-    """Passages by relevance to `query`: IDF-weighted word overlap (rare words such as option names count
-    most; it also pre-selects), then combined with embedding similarity."""
+    """Passages by relevance to `query`: IDF-weighted word overlap of the passage, again of its own sentence
+    (SENTENCE_WEIGHT) and of its item's label (LABEL_BONUS), plus `bonus`; rare words such as option names
+    count most, and this pre-selects; then combined with embedding similarity."""
     if not windows:
         return []
     terms = [_word_terms(w.text) for w in windows]
