@@ -141,9 +141,7 @@ class FoldersPanel(QWidget):
         for b in (self.add_btn, self.remove_btn, self.pause_btn, self.problems_btn):
             b.setEnabled(True)
         if self.status.text() == OPENING:  # the start-up reconcile is done; it reported nothing (no folders)
-            self.on_progress(1, 1, "")
-            self.progress.setFormat("Up to date")
-            self.status.setText("Watching for changes")
+            self.show_done("Watching for changes")
         self.refresh()
 
     def on_progress(self, done: int, total: int, message: str) -> None:
@@ -154,13 +152,17 @@ class FoldersPanel(QWidget):
         else:
             self.progress.setFormat(f"Indexing {done}/{total}" if total else (message[:60] or "Working…"))
 
-    def on_report(self, report) -> None:
+    def show_done(self, status: str) -> None:
+        """The bar full and "Up to date", with `status` under it."""
         self.progress.setMaximum(1)
         self.progress.setValue(1)
         self.progress.setFormat("Up to date")
+        self.status.setText(status)
+
+    def on_report(self, report) -> None:
         errs = len(report.errors) + len(report.skipped)
-        self.status.setText(f"Last update: {report.files_indexed} indexed, {report.files_moved} moved, "
-                            f"{report.files_removed} removed" + (f", {errs} with problems" if errs else ""))
+        self.show_done(f"Last update: {report.files_indexed} indexed, {report.files_moved} moved, "
+                       f"{report.files_removed} removed" + (f", {errs} with problems" if errs else ""))
         self.refresh()
 
     def refresh(self) -> None:

@@ -107,10 +107,8 @@ class MainWindow(QMainWindow):
     def switch_search_model(self, model: str) -> None:
         """`Workspace.switch_search_model` on the runner, its progress in the folders panel."""
         def done(res) -> None:
-            self.folders.on_progress(1, 1, "")
-            self.folders.progress.setFormat("Up to date")
-            self.folders.status.setText(f"Search model: {res.model or 'bundled'} ({res.vectors}), {res.chunks} chunks "
-                                        f"embedded again in {res.seconds:.0f} s")
+            self.folders.show_done(f"Search model: {res.model or 'bundled'} ({res.vectors}), {res.chunks} chunks "
+                                   f"embedded again in {res.seconds:.0f} s")
             self.statusBar().showMessage("The index now uses the new search model", 8000)
 
         backend = self.ws.cfg.index.embed_backend
