@@ -23,7 +23,7 @@ from engine.prompting import Source
 
 CITATION = re.compile(r"\s*\[(\d{1,3})\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]»]*\s+(?=[\"'(«\[]?[A-Z0-9])|\n+")
-_WRAPPED = re.compile(r"(?<=[\w,;])[ \t]*\n[ \t]*(?=[a-z0-9(])")  # a hard-wrapped line continues the sentence
+_WRAPPED = re.compile(r"(?<=[\w,;])[ \t]*\n[ \t]*(?=[a-z0-9(/])")  # a hard-wrapped line continues the sentence
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "dr.", "mr.", "mrs.", "ms.", "st.", "no.", "fig.", "approx.", "cf.")
 _WORD = re.compile(r"[\w'-]+", re.UNICODE)
 _NUMBER = re.compile(r"(?<![A-Za-z0-9_])\d+(?:[.,:]\d+)*")  # a unit may follow ("30s", "4G"); "ext4" is no number
@@ -50,14 +50,19 @@ _IDENTIFIER = re.compile(r"(?<![\w/])(?:/[\w.-]+)+|\b[A-Za-z][\w]*(?:[-_.][\w]+)
 _HYPHENATED = re.compile(r"(\w)[\u2010\u00ad][ \t]*\n[ \t]*(\w)")  # groff's line-end hyphenation
 QUANTITY_BONUS = 0.3  # evidence for "how long / how many / when / which port" questions should hold a number
 DEFAULT_BONUS = 0.6  # evidence for "what is the default …" should state one
+NEIGHBOUR_DEFAULT_BONUS = 0.3  # … or hold a sentence that does, beside the one that matches the question
 _DEFAULT_QUESTION = re.compile(r"\bdefaults?\b", re.I)
 _STATES_DEFAULT = re.compile(r"\bdefault(s|ed)?\b([ \t]+[\w=.-]+){0,3}?[ \t]+(is|are|to|was)\b|"
-                             r"\bdefault(s|ed)? to\b|\bby default\b|\(the default\)|\bdefault:|\bis the default\b",
-                             re.I)  # "The default timeout is 5 minutes", "Defaults to 6", "(the default)"
-_QUANTITY_QUESTION = re.compile(
-    r"\b(how (long|many|much|often|old|far|big|large|high|tall|wide|hot|cold|fast|deep|heavy)|when|"
+                             r"\bdefault(s|ed)? to\b|\bdefault of\b|\bby default\b|\(the default\)|\bdefault:|\bis the default\b",
+                             re.I)  # "The default timeout is 5 minutes", "Defaults to 6", "with a default of 6", "(the default)"
+_QUANTITY_QUESTION = re.compile(  # "when" only as the question word: "which shell, when none is given?" is no date
+    r"^\W*when\b|\b(how (long|many|much|often|old|far|big|large|high|tall|wide|hot|cold|fast|deep|heavy)|"
     r"what (time|year|date|day|port|number|size|temperature|percentage|speed|version|limit|value)|"
     r"which (year|port|number|day|date|version))\b", re.I)
+_YES_NO_QUESTION = re.compile(r"^\W*(is|are|was|were|do|does|did|can|could|should|will|would|has|have|had|may|must|"
+                              r"shall)\b", re.I)
+_CHOICE_QUESTION = re.compile(r"\bwhich of\b|\bor\b", re.I)  # "which of noauto and auto": the answer repeats
+_CAMEL_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _DURATION_QUESTION = re.compile(r"\bhow often\b|\bhow long (does|do|did|will|should|would|to|until|before|after|"
                                 r"is it|takes?|must|can)\b", re.I)
 _DURATION = re.compile(r"\b(second|minute|hour|day|week|month|year|night|overnight|ms|sec|min)s?\b|"
@@ -78,6 +83,9 @@ it its it's they them their there here he she his her we our you your i me my no
 should would will shall may might must have has had which who whom whose what when where why how all any each
 also just only very more most less least much many some other same own both either neither per via up down out
 off again once further while because until""".split())
+# Words that say nothing by themselves; "on", "off", "no", "none" and the like are answers, so not among them.
+_FILLER = STOP - {"on", "off", "yes", "no", "not", "all", "any", "both", "either", "neither", "once", "up", "down",
+                  "more", "less", "most", "least", "same", "only", "before", "after", "over", "under"}
 NAME_STOP = {"I", "The", "A", "An", "It", "This", "That", "These", "Those", "If", "In", "On", "At", "For", "To",
              "Your", "You", "Yes", "No", "Source", "Sources", "Answer", "Question", "However", "Then", "When",
              "There", "They", "We", "He", "She", "Its", "Their", "After", "Before", "Also", "And", "But", "Or"}
@@ -338,6 +346,14 @@ def _word_terms(text: str) -> set[str]:
     return _terms(text) | {_stem(word) for word in _WORD.findall(text.lower())}
 
 
+def _label_terms(label: str) -> set[str]:
+    """A label's terms; an option name in CamelCase adds its parts ("SpeedMeterIntervalSec=" is about an
+    interval), so a question in plain words finds the setting it describes."""
+    parts = {_stem(p) for w in _WORD.findall(label) if not w.islower() and not w.isupper()
+             for p in _CAMEL_PART.findall(w) if len(p) > 2 and p.lower() not in STOP}
+    return _word_terms(label) | parts
+
+
 def file_name_terms(sources: Sequence[Source]) -> set[str]:
     return {t for s in sources for t in _terms(re.sub(r"[._]", " ", s.path.rsplit("/", 1)[-1]))}
 
@@ -360,7 +376,7 @@ def rank_windows(query: str, windows: list[Window], vectors: _Vectors, weight: f
         return np.array([sum(idf[t] for t in wanted & ts) / total for ts in term_sets], dtype=np.float32)
 
     lex = share(terms) + SENTENCE_WEIGHT * share([_word_terms(w.sentence) for w in windows]) \
-        + LABEL_BONUS * share([_word_terms(w.label) for w in windows])
+        + LABEL_BONUS * share([_label_terms(w.label) for w in windows])
     if bonus is not None:
         lex = lex + bonus
     top = np.argsort(-lex, kind="stable")[:MAX_EVIDENCE_CANDIDATES]
@@ -398,7 +414,9 @@ def _claim_check(sentence: str, claim: str, question: str, windows: list[Window]
         return SentenceCheck(sentence, False, None, "", 0.0, sorted(facts(claim)), cites, "no source text to check")
     missing = missing_facts(claim, window.text, question)
     reason = ""
-    if missing:
+    if main and question and only_repeats(claim, question):
+        reason = "it only repeats the question"
+    elif missing:
         reason = "not in the passage it rests on: " + ", ".join(missing)
     elif score < cfg.threshold:
         reason = "the sources do not say this"
@@ -407,6 +425,17 @@ def _claim_check(sentence: str, claim: str, question: str, windows: list[Window]
         reason = "it does not give the number the question asks for"
     return SentenceCheck(sentence, not reason, window.source, window.sentence, round(score, 4), missing, cites,
                          reason)
+
+
+def only_repeats(claim: str, question: str) -> bool:
+    """A claim that names nothing the question did not ("FinalKillSignal= is the default.") answers no
+    "what / which / how" question. Yes/no and either-or questions are answered by repeating their words."""
+    if _YES_NO_QUESTION.search(question) or _CHOICE_QUESTION.search(question):
+        return False
+    def said(text: str) -> set[str]:
+        return {_stem(w) for w in _WORD.findall(text.lower())} - _FILLER
+
+    return said(claim) <= said(question)
 
 
 def check_sentences(answer: str, sources: Sequence[Source], embed: Embed | None,
@@ -456,6 +485,8 @@ def answer_shape_bonus(question: str, windows: list[Window]) -> np.ndarray | Non
             bonus[i] += QUANTITY_BONUS
         if default and _STATES_DEFAULT.search(w.sentence):
             bonus[i] += DEFAULT_BONUS
+        elif default and _STATES_DEFAULT.search(w.text):  # a neighbour states it: "… ignored. Defaults to 10sec."
+            bonus[i] += NEIGHBOUR_DEFAULT_BONUS
     return bonus
 
 

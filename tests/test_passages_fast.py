@@ -63,3 +63,61 @@ def test_a_caption_introduces_the_indented_example_under_it():
     src = Source(1, "/docs/mke2fs.conf.md", 0, None, None, text)
     ev = evidence_for("In the example fragment, what blocksize is set?", [src], None)
     assert "4096" in ev.text
+
+
+NETWORKD = """[NETWORK] SECTION OPTIONS
+       SpeedMeter=
+           Takes a boolean. If set to yes, systemd-networkd measures the
+           traffic of each interface. Defaults to no.
+
+       SpeedMeterIntervalSec=
+           Specifies the time interval to calculate the traffic speed of
+           each interface. If SpeedMeter=no, the value is ignored. Defaults
+           to 10sec.
+
+       ManageForeignRoutes=
+           A boolean. When true, networkd removes foreign routes. Defaults
+           to true.
+"""
+
+
+def test_a_camelcase_option_name_and_the_default_beside_it_answer_a_question_in_plain_words():
+    src = Source(1, "/docs/networkd.conf.md", 0, None, None, NETWORKD)
+    question = "Over what interval does networkd compute the traffic speed by default?"
+    ev = evidence_for(question, [src], None)
+    assert ev.text.startswith("SpeedMeterIntervalSec=") and "10sec" in ev.text  # not SpeedMeter's "no"
+    assert check_sentences("10sec.", [src], None, question=question)[0].supported
+
+
+def test_an_answer_that_only_repeats_a_what_question_is_not_an_answer():
+    src = Source(1, "/docs/networkd.conf.md", 0, None, None, NETWORKD)
+    echo = check_sentences("SpeedMeter= is the default [1].", [src], None, question="What is SpeedMeter by default?")
+    assert not echo[0].supported and echo[0].reason == "it only repeats the question"
+    value = check_sentences("SpeedMeter= defaults to no [1].", [src], None, question="What is SpeedMeter by default?")
+    assert value[0].supported, value[0].reason  # "no" is an answer, though a stop word elsewhere
+    yes_no = check_sentences("ManageForeignRoutes= defaults to true [1].", [src], None,
+                             question="Does ManageForeignRoutes= default to true?")
+    assert yes_no[0].reason != "it only repeats the question"  # a yes/no question is answered by its own words
+
+
+def test_a_conditional_when_does_not_ask_for_a_number():
+    text = ("       Shell\n           The login shell of the user. If not specified, this will be set to\n"
+            "           /usr/sbin/nologin.\n")
+    src = Source(1, "/docs/sysusers.d.md", 0, None, None, text)
+    checks = check_sentences("/usr/sbin/nologin [1]", [src], None,
+                             question="Which login shell is set when none is specified?")
+    assert checks[0].supported, checks[0].reason
+    when = check_sentences("The login shell [1].", [src], None, question="When is the login shell set?")
+    assert not when[0].supported  # "when" as the question word still asks for a time
+
+
+def test_with_the_default_of_states_a_default():
+    text = ("       Cache-Start, Cache-Grow, Cache-Limit\n"
+            "           APT uses a resizable memory mapped cache file. Cache-Start is a hint of the size\n"
+            "           the cache will grow to, the memory APT requests at startup. The default value is\n"
+            "           20971520 bytes. Note that this space must be available, so lower it on small devices.\n\n"
+            "           Cache-Grow defines in bytes with the default of 1048576 how much the cache size\n"
+            "           will be increased when the space defined by Cache-Start is not enough.\n")
+    src = Source(1, "/docs/apt.conf.md", 0, None, None, text)
+    ev = evidence_for("By how many bytes does Cache-Grow increase the cache by default?", [src], None)
+    assert "1048576" in ev.text
