@@ -48,7 +48,8 @@ QA_FILE = ROOT / "bench" / "data" / "answer_qa.jsonl"
 SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its first measurement",
         "answer_qa_heldout.jsonl": "held out from the first round, read after it",
         "answer_qa_heldout2.jsonl": "held out, never read while tuning",
-        "answer_qa_heldout3.jsonl": "held out, written in session 6 before its changes"}
+        "answer_qa_heldout3.jsonl": "held out, written in session 6 before its changes",
+        "answer_qa_heldout4.jsonl": "held out, written in session 6 after its changes, never tuned on"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
 
