@@ -19,6 +19,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from engine.passages import source_items
+from engine.yes_no import YES_NO_QUESTION, answer_polarity, expected_answer, stated_default
 from engine.prompting import Source
 
 CITATION = re.compile(r"\s*\[(\d{1,3})\]")
@@ -59,8 +60,6 @@ _QUANTITY_QUESTION = re.compile(  # "when" only as the question word: "which she
     r"^\W*when\b|\b(how (long|many|much|often|old|far|big|large|high|tall|wide|hot|cold|fast|deep|heavy)|"
     r"what (time|year|date|day|port|number|size|temperature|percentage|speed|version|limit|value)|"
     r"which (year|port|number|day|date|version))\b", re.I)
-_YES_NO_QUESTION = re.compile(r"^\W*(is|are|was|were|do|does|did|can|could|should|will|would|has|have|had|may|must|"
-                              r"shall)\b", re.I)
 _CHOICE_QUESTION = re.compile(r"\bwhich of\b|\bor\b", re.I)  # "which of noauto and auto": the answer repeats
 _CAMEL_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _DURATION_QUESTION = re.compile(r"\bhow often\b|\bhow long (does|do|did|will|should|would|to|until|before|after|"
@@ -427,10 +426,31 @@ def _claim_check(sentence: str, claim: str, question: str, windows: list[Window]
                          reason)
 
 
+def _yes_no_check(sentence: str, claim: str, question: str, windows: list[Window], ctx: _Context,
+                  cites: list[int]) -> SentenceCheck | None:
+    """A "Yes" or "No" to a yes/no question, against the default stated by the passage that answers the
+    question; None when the claim is no yes/no or the passage states no default for the setting asked about."""
+    said = answer_polarity(claim)
+    if said is None or not YES_NO_QUESTION.search(question):
+        return None
+    ranked = rank_windows(question, windows, ctx.vectors, bonus=answer_shape_bonus(question, windows),
+                          exclude=ctx.exclude)
+    if not ranked:
+        return None
+    window = ranked[0][1]
+    expected = expected_answer(question, window.text)
+    if expected is None:
+        return None
+    evidence = window.sentence if stated_default(window.sentence) is not None else window.text
+    agrees = said == expected
+    return SentenceCheck(sentence, agrees, window.source, evidence, 1.0 if agrees else 0.0, [], cites,
+                         "" if agrees else f"the passage it rests on says {'yes' if expected else 'no'}")
+
+
 def only_repeats(claim: str, question: str) -> bool:
     """A claim that names nothing the question did not ("FinalKillSignal= is the default.") answers no
     "what / which / how" question. Yes/no and either-or questions are answered by repeating their words."""
-    if _YES_NO_QUESTION.search(question) or _CHOICE_QUESTION.search(question):
+    if YES_NO_QUESTION.search(question) or _CHOICE_QUESTION.search(question):
         return False
     def said(text: str) -> set[str]:
         return {_stem(w) for w in _WORD.findall(text.lower())} - _FILLER
@@ -451,13 +471,18 @@ def check_sentences(answer: str, sources: Sequence[Source], embed: Embed | None,
     for sentence in split_sentences(answer):
         claim = strip_citations(sentence)
         cites = [n for n in citations(sentence) if n in known]
+        scope = [w for w in ctx.windows if w.source in cites] or ctx.windows
+        verdict = None if main_done or not question else _yes_no_check(sentence, claim, question, scope, ctx, cites)
+        if verdict is not None:
+            out.append(verdict)
+            main_done = True
+            continue
         if not (content_words(claim) or numbers(claim)):  # "Yes." or a bare citation: nothing to check…
             answers = main_done or not question  # …but as the first sentence it answers nothing
             out.append(SentenceCheck(sentence, answers, cites[0] if cites else None, "", 1.0 if answers else 0.0, [],
                                      cites, "" if answers else "it does not answer the question"))
             main_done = True
             continue
-        scope = [w for w in ctx.windows if w.source in cites] or ctx.windows
         out.append(_claim_check(sentence, claim, question, scope, ctx.vectors, cfg, cites, not main_done,
                                 ctx.exclude))
         main_done = True

@@ -1,0 +1,48 @@
+"""Yes/no answers to yes/no questions, checked against the boolean default a passage states.
+
+"Does networkd measure traffic by default?" — "No." has no words to compare with a source; what can be
+checked is whether the passage that answers the question says "Defaults to no" (or true, on, enabled …).
+"""
+
+from __future__ import annotations
+
+import re
+
+YES_NO_QUESTION = re.compile(r"^\W*(is|are|was|were|do|does|did|can|could|should|will|would|has|have|had|may|"
+                             r"must|shall)\b", re.I)
+_ANSWER = re.compile(r"^\W*(yes|no)\b", re.I)
+_VALUE = r"[\"'«“]?(yes|no|on|off|true|false|enabled|disabled)\b"
+_STATED = [  # each captures the value
+    re.compile(r"\bdefault(?:s|ed)?(?:\s+(?:value|setting))?(?:\s+(?:is|to))?(?:\s+set)?(?:\s+to)?\s*[:=]?\s*" + _VALUE,
+               re.I),  # "Defaults to true", "The default value is false", "default: no"
+    re.compile(r"\bby\s+default,?\s+(?:it\s+)?(?:is\s+)?(?:set\s+to\s+)?" + _VALUE, re.I),  # "By default it is set to "true""
+    re.compile(r"\b(yes|no|on|off|true|false|enabled|disabled)[\"'»”]?\s+(?:is\s+)?(?:\(the default\)|by default|"
+               r"the default)", re.I),  # "When false (the default)", "enabled by default"
+]
+_TRUE = {"yes", "on", "true", "enabled"}
+_NEGATED = re.compile(r"\b(not|disabled?|off|never)\b", re.I)  # "Is X disabled by default?": "Yes" means false
+_SETTING = re.compile(r"[\w.-]+=|\b[a-z]+[A-Z]\w*|\b[A-Z]\w*[a-z][A-Z]\w*")  # "FactoryReset=", "SpeedMeter"
+
+
+def answer_polarity(claim: str) -> bool | None:
+    """True for an answer that opens with "Yes", False for "No", None otherwise."""
+    m = _ANSWER.match(claim)
+    return None if m is None else m.group(1).lower() == "yes"
+
+
+def stated_default(text: str) -> bool | None:
+    """The boolean default the text states, or None when it states none or contradicts itself."""
+    values = {m.group(1).lower() in _TRUE for pattern in _STATED for m in pattern.finditer(text)}
+    return values.pop() if len(values) == 1 else None
+
+
+def expected_answer(question: str, passage: str) -> bool | None:
+    """Whether the passage says "yes" to the question: its stated default, turned round for a negated
+    question. None when the passage states no default, or does not name the setting the question names."""
+    names = {n.rstrip("=").lower() for n in _SETTING.findall(question)}
+    if any(n not in passage.lower() for n in names):
+        return None  # a default of another setting answers nothing
+    default = stated_default(passage)
+    if default is None:
+        return None
+    return default != bool(_NEGATED.search(question))

@@ -1,0 +1,44 @@
+"""A bare "Yes" or "No" checked against the default the answering passage states (fast tier: no model)."""
+
+from engine.checks import check_sentences
+from engine.prompting import Source
+from engine.yes_no import expected_answer, stated_default
+
+NETWORKD = """       SpeedMeter=
+           Takes a boolean. If set to yes, systemd-networkd measures the
+           traffic of each interface. Defaults to no.
+
+       ManageForeignRoutes=
+           A boolean. When true, networkd removes foreign routes. Defaults
+           to true.
+"""
+SRC = Source(1, "/docs/networkd.conf.md", 0, None, None, NETWORKD)
+
+
+def test_the_ways_a_page_states_a_boolean_default():
+    assert stated_default("Takes a boolean. Defaults to true.") is True
+    assert stated_default('By default  it is set to "false" (the previous version is deleted).') is False
+    assert stated_default("When false (the default), the tunnel is always up.") is False
+    assert stated_default("Aggregation is enabled by default.") is True
+    assert stated_default("The default value is 0.") is None  # not a boolean
+    assert stated_default("Defaults to yes for servers; the default is no for clients.") is None  # undecided
+
+
+def test_a_yes_or_no_agrees_or_disagrees_with_the_stated_default():
+    question = "Does networkd measure the traffic of each interface by default (SpeedMeter=)?"
+    no = check_sentences("No.", [SRC], None, question=question)[0]
+    assert no.supported and "Defaults to no" in no.evidence
+    yes = check_sentences("Yes, it does [1].", [SRC], None, question=question)[0]
+    assert not yes.supported and yes.reason == "the passage it rests on says no"
+
+
+def test_a_negated_question_turns_the_default_round():
+    assert expected_answer("Is SpeedMeter= disabled by default?", NETWORKD.split("ManageForeignRoutes")[0]) is True
+    checks = check_sentences("Yes.", [SRC], None, question="Is SpeedMeter= disabled by default?")
+    assert checks[0].supported, checks[0].reason
+
+
+def test_another_settings_default_decides_nothing():
+    question = "Is a partition removed on a factory reset by default (FactoryReset=)?"
+    checks = check_sentences("No.", [SRC], None, question=question)
+    assert not checks[0].supported and checks[0].reason == "it does not answer the question"
