@@ -52,6 +52,7 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
         "answer_qa_heldout4.jsonl": "held out, written in session 6 after its first changes, read after measurement",
         "answer_qa_heldout5.jsonl": "held out, written in session 6 after all its changes, never tuned on"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
+YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
 
 
@@ -70,7 +71,7 @@ def write_qa_pages(qa: list[dict], folder: Path) -> list[str]:
         (folder / f"{name}.md").write_text(re.sub(r"^([A-Z][A-Z ]+)$", r"# \1", text, flags=re.M))
     for q in qa:  # a question whose accepted answers its page lacks would measure nothing
         page = (folder / f"{q['page']}.md").read_text()
-        if not any(correct(page, [a]) for a in q["answers"]):
+        if not any(a.lower() in YES_NO or correct(page, [a]) for a in q["answers"]):  # a page need not say "yes"
             raise SystemExit(f"no accepted answer of {q['question']!r} is in {q['page']}")
     return names
 
