@@ -13,11 +13,13 @@ from common.errors import ModelNotFound
 from common.formats import Format, Migration
 from common.optional import bundle_dir
 from common.paths import DataDir
+from indexer.lock import WriteLock
 
 log = logging.getLogger(__name__)
 
 BUNDLED_NAME = "gemma-3-270m-q4_k_m.gguf"
 BUNDLED_LABEL = "Gemma 3 270M (bundled)"
+REGISTRY_LOCK_TIMEOUT_S = 30.0  # a list edit takes milliseconds; a longer wait means a stuck process
 
 REGISTRY_FORMAT = Format("hearth.models", (
     # The app used to keep a bare, sorted list of GGUF paths the person added.
@@ -128,23 +130,31 @@ def list_models(data: DataDir) -> list[ModelInfo]:
     return out
 
 
+def _registry_lock(data: DataDir) -> WriteLock:
+    """The app and a command may add or remove models at once; each read-modify-write of the list takes turns."""
+    return WriteLock(data.models_registry.with_name(data.models_registry.name + ".lock"), REGISTRY_LOCK_TIMEOUT_S,
+                     subject="The models list")
+
+
 def add_model(data: DataDir, path: str | Path) -> ModelInfo:
     """Remember a GGUF file from elsewhere so that it is offered from now on (it is not copied)."""
     gguf = resolve_model(str(path), data)
     absolute = str(gguf.expanduser().absolute())
-    added = registered_paths(data)
-    if absolute not in added and Path(absolute).parent != data.models_dir:
-        REGISTRY_FORMAT.save(data.models_registry, {"added": sorted(added + [absolute])})
+    with _registry_lock(data).hold():
+        added = registered_paths(data)
+        if absolute not in added and Path(absolute).parent != data.models_dir:
+            REGISTRY_FORMAT.save(data.models_registry, {"added": sorted(added + [absolute])})
     return describe(Path(absolute))
 
 
 def remove_model(data: DataDir, name: str) -> Path:
     """Forget an added model, or delete a model Hearth keeps in its models folder (with its provenance)."""
-    added = registered_paths(data)
-    match = [p for p in added if p == name or Path(p).name in (name, name + ".gguf")]
-    if match:
-        REGISTRY_FORMAT.save(data.models_registry, {"added": [p for p in added if p not in match]})
-        return Path(match[0])
+    with _registry_lock(data).hold():
+        added = registered_paths(data)
+        match = [p for p in added if p == name or Path(p).name in (name, name + ".gguf")]
+        if match:
+            REGISTRY_FORMAT.save(data.models_registry, {"added": [p for p in added if p not in match]})
+            return Path(match[0])
     target = data.models_dir / (Path(name).name if name.endswith(".gguf") else Path(name).name + ".gguf")
     if target.name == BUNDLED_NAME:
         raise ModelNotFound("The bundled model cannot be removed.")

@@ -59,8 +59,10 @@ class WriteLock:
     """Re-entrant within a process (threads take turns), exclusive across processes."""
 
     def __init__(self, path: Path, timeout_s: float = 600.0,
-                 on_wait: Callable[[str], None] | None = None) -> None:
+                 on_wait: Callable[[str], None] | None = None, subject: str = "The index") -> None:
+        """`subject` names what the lock guards in the messages ("The index is being written by pid 12")."""
         self.path = Path(path)
+        self.subject = subject
         self.timeout_s = timeout_s
         self.on_wait = on_wait or (lambda message: log.warning("%s", message))
         self._thread_lock = threading.RLock()
@@ -94,11 +96,11 @@ class WriteLock:
         while not _try_lock(fd):
             if not told:
                 who = self.holder() or "another Hearth process"
-                self.on_wait(f"The index is being written by {who}; waiting for it to finish…")
+                self.on_wait(f"{self.subject} is being written by {who}; waiting for it to finish…")
                 told = True
             if time.monotonic() > deadline:
                 os.close(fd)
-                raise IndexBusy(f"The index in {self.path.parent} is still being written by "
+                raise IndexBusy(f"{self.subject} in {self.path.parent} is still being written by "
                                 f"{self.holder() or 'another Hearth process'} after {self.timeout_s:.0f} s. "
                                 "Wait for it to finish (or close the other Hearth) and try again.")
             time.sleep(POLL_S)

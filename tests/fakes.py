@@ -86,3 +86,10 @@ class ScriptedGenerator:
         from engine.generation import join_stream
 
         return join_stream(self.stream(prompt, max_tokens, stop, cancel), on_token)
+
+
+def fake_gguf(path: Path) -> Path:
+    """A file that passes for a GGUF model where only its header is looked at."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"GGUF" + b"\0" * 64)
+    return path

@@ -11,6 +11,7 @@ import pytest
 
 from common.errors import Cancelled, ConfigError, ModelNotFound
 from tests.conftest import write
+from tests.fakes import fake_gguf
 
 
 def make_docs(root: Path, n: int = 3) -> Path:
@@ -100,12 +101,6 @@ def test_chats_rename_and_delete(workspace):
         workspace.rename_chat(chat.id, " ")
     workspace.delete_chat(chat.id)
     assert workspace.list_chats() == []
-
-
-def fake_gguf(path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(b"GGUF" + b"\0" * 64)
-    return path
 
 
 def test_model_choice_is_saved_at_once_and_no_config_is_mutated(tmp_path, fake_embedder):
