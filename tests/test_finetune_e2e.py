@@ -39,6 +39,8 @@ def test_fine_tune_export_and_verify(tmp_path, capsys):
         return json.loads(out.out)
 
     res = run("train", "--data", str(path), "--name", "orla", "--epochs", "3", "--lr", "1e-3", "--seed", "1", "--json")
+    picked = [line for line in data.log_file.read_text().splitlines() if "training.devices: training on" in line]
+    assert len(picked) == 1, picked  # the device is picked once per run, and said in the log
     by_kind = {c["kind"]: c for c in res["exports"]}
     assert set(by_kind) == {"merged", "Q4_K_M-keep", "adapter"}  # the default export
     assert by_kind["Q4_K_M-keep"]["gain_kept"] > 0.9  # plain Q4_K_M keeps about half of this gain

@@ -14,13 +14,16 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from common import atomic
 from common.errors import ConfigError
 from common.progress import ProgressFn, no_progress
 from training.data import Example, Tokenized, load_examples, split, tokenize
 from training.lora import TrainConfig, TrainReport, mean_answer_logprob, train
+
+if TYPE_CHECKING:
+    from training.devices import TrainDevice
 
 log = logging.getLogger(__name__)
 
@@ -69,10 +72,12 @@ class Trained:
     device: str = ""  # where it trained, for people: "NVIDIA GeForce RTX 4060 (cuda, bfloat16), 4-bit base"
 
 
-def load_base(gguf_path: Path, cfg: TrainConfig | None = None, on_device: bool = True):
+def load_base(gguf_path: Path, cfg: TrainConfig | None = None, on_device: bool = True,
+              device: TrainDevice | None = None):
     """De-quantize the GGUF into transformers (offline); returns (model, tokenizer). With `on_device` the model
-    goes to the device `cfg` picks (CUDA, then MPS, then CPU), its linear layers in 4 bits when QLoRA is
-    chosen; otherwise it stays a full-precision CPU model (the reference exports are checked against)."""
+    goes to `device` (by default the one `cfg` picks: CUDA, then MPS, then CPU), its linear layers in 4 bits
+    when QLoRA is chosen; otherwise it stays a full-precision CPU model (the reference exports are checked
+    against)."""
     from common.offline import offline_mode
 
     offline_mode()
@@ -90,7 +95,7 @@ def load_base(gguf_path: Path, cfg: TrainConfig | None = None, on_device: bool =
         tok.pad_token = tok.eos_token
     if not on_device:
         return model, tok
-    device = pick_device(cfg.device)
+    device = device or pick_device(cfg.device)
     if use_four_bit(cfg.base_bits, device, sum(p.numel() for p in model.parameters())):
         if cfg.method == "dora":
             raise ConfigError("DoRA needs the full-precision base (its magnitudes are norms of the base weights); "
@@ -135,8 +140,9 @@ def train_stage(base: Path, data_path: Path, run_dir: Path, cfg: TrainConfig,
     from training.devices import pick_device
     from training.qlora import is_four_bit
 
-    model, tok = load_base(base, cfg)
-    device = pick_device(cfg.device).describe() + (", 4-bit base (QLoRA)" if is_four_bit(model) else "")
+    picked = pick_device(cfg.device)
+    model, tok = load_base(base, cfg, device=picked)
+    device = picked.describe() + (", 4-bit base (QLoRA)" if is_four_bit(model) else "")
     train_data, held, probe = _held_out(data_path, cfg, tok)
     result = train(model, train_data, cfg, run_dir, tok.pad_token_id, on_report, cancel)
     prov = make_provenance(base, data_path, cfg)
