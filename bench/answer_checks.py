@@ -2,7 +2,7 @@
 
     apt-get install manpages manpages-dev groff    # man pages (the corpus) and their renderer
     .venv/bin/python bench/answer_checks.py [--distractors 300] [--limit 66]
-    .venv/bin/python bench/answer_checks.py --qa bench/data/answer_qa_heldout2.jsonl  # the unread held-out set
+    .venv/bin/python bench/answer_checks.py --qa bench/data/answer_qa_heldout5.jsonl  # the last held-out set
     .venv/bin/python bench/answer_checks.py --reuse [--qa …]   # check the cached answers again, no generation
 
 1. Calibration (engine/checks.py's lexical weight and threshold): a labelled set made from the sample folder
@@ -10,10 +10,11 @@
    the most similar sentence of another document is not. The grid point with the best balanced accuracy wins.
 2. Evaluation: `bench/data/answer_qa.jsonl`, 66 short factual questions written by hand over Debian man
    pages (each answer a number or a name on one page), asked with the bundled Gemma 3 270M over those pages
-   plus distractors; the checks were tuned while reading its answers. Three more sets over other pages
-   (SETS says how each was used): `answer_qa_2.jsonl` (41 questions, 12 pages), measured once, then tuned
-   on; `answer_qa_heldout.jsonl` (21 questions, 6 pages), written before that tuning and read only after its
-   measurement; `answer_qa_heldout2.jsonl` (12 questions, 4 pages), never read. Every question is answered
+   plus distractors; the checks were tuned while reading its answers. Six more sets over other pages, each
+   measured before it was read (SETS says how each was used since): `answer_qa_2.jsonl` (41 questions),
+   `answer_qa_heldout.jsonl` (21) and `answer_qa_heldout2.jsonl` (12), tuned on in later rounds;
+   `answer_qa_heldout3.jsonl` (21), `answer_qa_heldout4.jsonl` (23) and `answer_qa_heldout5.jsonl` (19),
+   written in session 6 and measured once each. Every question is answered
    once; "today" shows the model's text, "checked" shows the evidence first when the main claim fails its
    check. Reported on the questions whose page was retrieved. The checks run as the app ships them
    (CheckConfig()), whatever this run's calibration finds.
@@ -46,8 +47,8 @@ from retrieval_quality import man_pages, render
 
 QA_FILE = ROOT / "bench" / "data" / "answer_qa.jsonl"
 SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its first measurement",
-        "answer_qa_heldout.jsonl": "held out from the first round, read after it",
-        "answer_qa_heldout2.jsonl": "held out, never read while tuning",
+        "answer_qa_heldout.jsonl": "held out from the first round, tuned on in session 6",
+        "answer_qa_heldout2.jsonl": "held out in session 5, tuned on in session 6",
         "answer_qa_heldout3.jsonl": "held out, written in session 6 before its changes",
         "answer_qa_heldout4.jsonl": "held out, written in session 6 after its first changes, read after measurement",
         "answer_qa_heldout5.jsonl": "held out, written in session 6 after all its changes, never tuned on"}
@@ -91,7 +92,8 @@ def correct(text: str, answers: list[str]) -> bool:
 
 
 # -- 1. calibration ------------------------------------------------------------------------------------
-def labelled_pairs(docs: list[tuple[str, str]], emb: Embedder, n: int, seed: int) -> list[tuple[str, list[Source], bool]]:
+def labelled_pairs(docs: list[tuple[str, str]], emb: Embedder, n: int,
+                   seed: int) -> list[tuple[str, list[Source], bool]]:
     """(claim, sources, supported) made from documents: a shortened sentence of the sources is supported;
     the most similar sentence from another document is not."""
     rng = random.Random(seed)
@@ -227,7 +229,8 @@ def main() -> None:
         # right: states an accepted answer and no number its page does not hold ("300 (15 minutes)" is wrong)
         right = correct(ans.answer, q["answers"]) and numbers(ans.answer) <= page_numbers | numbers(q["question"])
         rows.append({"q": q["question"], "retrieved": retrieved, "refused": ans.refused, "right_today": right,
-                     "flagged": ans.lead is not None, "right_shown": right if ans.lead is None else correct(ans.shown, q["answers"]),
+                     "flagged": ans.lead is not None,
+                     "right_shown": right if ans.lead is None else correct(ans.shown, q["answers"]),
                      "answer": ans.answer, "lead": ans.lead_text, "t_answer": a["t_answer"], "t_check": t_check,
                      "reasons": [c.reason for c in ans.checks if not c.supported]})
     print()

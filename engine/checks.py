@@ -53,9 +53,10 @@ QUANTITY_BONUS = 0.3  # evidence for "how long / how many / when / which port" q
 DEFAULT_BONUS = 0.6  # evidence for "what is the default …" should state one
 NEIGHBOUR_DEFAULT_BONUS = 0.3  # … or hold a sentence that does, beside the one that matches the question
 _DEFAULT_QUESTION = re.compile(r"\bdefaults?\b", re.I)
+# "The default timeout is 5 minutes", "Defaults to 6", "with a default of 6", "(the default)"
 _STATES_DEFAULT = re.compile(r"\bdefault(s|ed)?\b([ \t]+[\w=.-]+){0,3}?[ \t]+(is|are|to|was)\b|"
-                             r"\bdefault(s|ed)? to\b|\bdefault of\b|\bby default\b|\(the default\)|\bdefault:|\bis the default\b",
-                             re.I)  # "The default timeout is 5 minutes", "Defaults to 6", "with a default of 6", "(the default)"
+                             r"\bdefault(s|ed)? to\b|\bdefault of\b|\bby default\b|\(the default\)|\bdefault:|"
+                             r"\bis the default\b", re.I)
 _QUANTITY_QUESTION = re.compile(  # "when" only as the question word: "which shell, when none is given?" is no date
     r"^\W*when\b|\b(how (long|many|much|often|old|far|big|large|high|tall|wide|hot|cold|fast|deep|heavy)|"
     r"what (time|year|date|day|port|number|size|temperature|percentage|speed|version|limit|value)|"

@@ -15,7 +15,8 @@ _VALUE = r"[\"'«“]?(yes|no|on|off|true|false|enabled|disabled)\b"
 _STATED = [  # each captures the value
     re.compile(r"\bdefault(?:s|ed)?(?:\s+(?:value|setting))?(?:\s+(?:is|to))?(?:\s+set)?(?:\s+to)?\s*[:=]?\s*" + _VALUE,
                re.I),  # "Defaults to true", "The default value is false", "default: no"
-    re.compile(r"\bby\s+default,?\s+(?:it\s+)?(?:is\s+)?(?:set\s+to\s+)?" + _VALUE, re.I),  # "By default it is set to "true""
+    re.compile(r"\bby\s+default,?\s+(?:it\s+)?(?:is\s+)?(?:set\s+to\s+)?" + _VALUE,
+               re.I),  # "By default it is set to "true""
     re.compile(r"\b(yes|no|on|off|true|false|enabled|disabled)[\"'»”]?\s+(?:is\s+)?(?:\(the default\)|by default|"
                r"the default)", re.I),  # "When false (the default)", "enabled by default"
 ]
