@@ -19,8 +19,8 @@ from typing import Callable, Sequence
 import numpy as np
 
 from engine.passages import source_items
-from engine.yes_no import YES_NO_QUESTION, answer_polarity, expected_answer, stated_default
 from engine.prompting import Source
+from engine.yes_no import YES_NO_QUESTION, answer_polarity, expected_answer, stated_default
 
 CITATION = re.compile(r"\s*\[(\d{1,3})\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]»]*\s+(?=[\"'(«\[]?[A-Z0-9])|\n+")
@@ -453,6 +453,7 @@ def only_repeats(claim: str, question: str) -> bool:
     "what / which / how" question. Yes/no and either-or questions are answered by repeating their words."""
     if YES_NO_QUESTION.search(question) or _CHOICE_QUESTION.search(question):
         return False
+
     def said(text: str) -> set[str]:
         return {_stem(w) for w in _WORD.findall(text.lower())} - _FILLER
 

@@ -13,8 +13,9 @@ YES_NO_QUESTION = re.compile(r"^\W*(is|are|was|were|do|does|did|can|could|should
 _ANSWER = re.compile(r"^\W*(yes|no)\b", re.I)
 _VALUE = r"[\"'«“]?(yes|no|on|off|true|false|enabled|disabled)\b"
 _STATED = [  # each captures the value
-    re.compile(r"\bdefault(?:s|ed)?(?:\s+(?:value|setting))?(?:\s+(?:is|to))?(?:\s+set)?(?:\s+to)?\s*[:=]?\s*" + _VALUE,
-               re.I),  # "Defaults to true", "The default value is false", "default: no"
+    re.compile(r"\bdefault(?:s|ed)?\s+to\s+" + _VALUE, re.I),  # "Defaults to true"
+    re.compile(r"\bdefault(?:\s+(?:value|setting))?\s*(?:is(?:\s+set\s+to)?|:|=)\s*" + _VALUE,
+               re.I),  # "The default value is false", "default: no" (not "the default on Debian")
     re.compile(r"\bby\s+default,?\s+(?:it\s+)?(?:is\s+)?(?:set\s+to\s+)?" + _VALUE,
                re.I),  # "By default it is set to "true""
     re.compile(r"\b(yes|no|on|off|true|false|enabled|disabled)[\"'»”]?\s+(?:is\s+)?(?:\(the default\)|by default|"

@@ -21,6 +21,7 @@ def test_the_ways_a_page_states_a_boolean_default():
     assert stated_default("When false (the default), the tunnel is always up.") is False
     assert stated_default("Aggregation is enabled by default.") is True
     assert stated_default("The default value is 0.") is None  # not a boolean
+    assert stated_default("The default on Debian is xz.") is None  # "on" here is no value
     assert stated_default("Defaults to yes for servers; the default is no for clients.") is None  # undecided
 
 
