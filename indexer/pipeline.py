@@ -34,6 +34,7 @@ from indexer.store import FileRecord, Store, chunk_id, stored_vector_kind
 log = logging.getLogger(__name__)
 
 COPY_BATCH = 256  # chunks embedded per step when an index is copied with another embedder
+SYNC_FILTER_MAX_PATHS = 64  # up to this many changed paths, sync_paths reads only their rows of the files table
 
 @dataclass
 class IndexReport:
@@ -178,12 +179,14 @@ class Indexer:
         """Re-check just these paths (files or folders, existing or gone) against the index."""
         t0 = time.perf_counter()
         folders = self.folders()
+        changed = sorted({normalize(p) for p in paths})
         with self.write_lock.hold():
-            records = self.store.file_records()
+            # A few paths read only their own rows; a burst (a checkout, an unpacked archive) reads them all.
+            records = self.store.file_records(changed if len(changed) <= SYNC_FILTER_MAX_PATHS else None)
             candidates: dict[str, FileStat] = {}
             problems: dict[str, ScanProblem] = {}
             removed: set[str] = set()
-            for path in sorted({normalize(p) for p in paths}):
+            for path in changed:
                 f = owner(folders, path)
                 if f is None or not os.path.isdir(f.path):
                     continue  # outside every watched folder, or the folder itself is unplugged

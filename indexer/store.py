@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 import warnings
 from dataclasses import dataclass
@@ -178,8 +179,18 @@ class Store:
         shutil.rmtree(index_dir, ignore_errors=True)
 
     # -- reads --------------------------------------------------------------------------------------
-    def file_records(self) -> dict[str, FileRecord]:
-        return {r["path"]: FileRecord(**r) for r in self.files.to_arrow().to_pylist()}
+    def file_records(self, paths: Sequence[str] | None = None) -> dict[str, FileRecord]:
+        """Every file row; or, with `paths`, only the rows of those paths and of files under them (the
+        watcher's few changed paths, without reading a table of 100k files)."""
+        if paths is None:
+            rows = self.files.to_arrow().to_pylist()
+        elif not paths:
+            return {}
+        else:
+            where = " OR ".join(f"path = {sql_str(p)} OR starts_with(path, {sql_str(p.rstrip(os.sep) + os.sep)})"
+                                for p in paths)
+            rows = self.files.search().where(where).limit(None).to_arrow().to_pylist()
+        return {r["path"]: FileRecord(**r) for r in rows}
 
     def vectors_for(self, chunk_hashes: Sequence[str]) -> dict[str, np.ndarray]:
         """Stored vectors for any of these chunk hashes, wherever they are (same file, copy, rename)."""

@@ -109,3 +109,16 @@ def test_lost_events_are_caught_by_the_periodic_reconcile_and_after_an_inotify_o
         assert wait_until(lambda: paths(ws, "puffins burrows cliff")[:1] == [str(docs / "late.md")], timeout=20)
     finally:
         ws.close()
+
+
+def test_the_files_rows_of_a_few_paths_are_read_without_the_rest(workspace, tmp_path):
+    docs = tmp_path / "docs"
+    for name in ("b/one.md", "b/two.md", "bc.md", "o'k/three.md", "other.md"):
+        write(docs / name, f"Notes about {name}.")
+    workspace.add_folder(docs)
+    store = workspace.indexer.store
+    every = store.file_records()
+    some = store.file_records([str(docs / "b"), str(docs / "o'k"), str(docs / "other.md"), str(docs / "gone.md")])
+    assert sorted(some) == sorted(str(docs / n) for n in ("b/one.md", "b/two.md", "o'k/three.md", "other.md"))
+    assert all(some[p] == every[p] for p in some)  # "bc.md" shares the prefix "b" but is not under b/
+    assert store.file_records([]) == {}
