@@ -389,6 +389,13 @@ def rank_windows(query: str, windows: list[Window], vectors: _Vectors, weight: f
     return [(float(scores[j]), windows[int(top[j])]) for j in order]
 
 
+def answering_passages(question: str, windows: list[Window], vectors: _Vectors,
+                       exclude: set[str] = frozenset()) -> list[tuple[float, Window]]:
+    """Passages by how well they answer the question: relevance plus the answer-shape bonus. The main claim,
+    a yes/no answer and the evidence shown first all rest on the first of these."""
+    return rank_windows(question, windows, vectors, bonus=answer_shape_bonus(question, windows), exclude=exclude)
+
+
 def support(claim: str, window: Window, vectors: _Vectors, weight: float, question: str = "") -> float:
     """How well one window states the claim: weighted lexical overlap and embedding similarity. Words the
     claim only repeats from the question need no support (its facts still do)."""
@@ -402,8 +409,7 @@ def support(claim: str, window: Window, vectors: _Vectors, weight: float, questi
 def _claim_check(sentence: str, claim: str, question: str, windows: list[Window], vectors: _Vectors,
                  cfg: CheckConfig, cites: list[int], main: bool, exclude: set[str] = frozenset()) -> SentenceCheck:
     if main and question:  # the answer must rest on the passages that answer the question, not on any match
-        ranked = rank_windows(question, windows, vectors, bonus=answer_shape_bonus(question, windows),
-                              exclude=exclude)
+        ranked = answering_passages(question, windows, vectors, exclude)
     else:
         ranked = rank_windows(f"{claim} {question}".strip(), windows, vectors, exclude=exclude)
     ranked = ranked[:MAIN_CLAIM_WINDOWS if main and question else CLAIM_WINDOWS]
@@ -434,8 +440,7 @@ def _yes_no_check(sentence: str, claim: str, question: str, windows: list[Window
     said = answer_polarity(claim)
     if said is None or not YES_NO_QUESTION.search(question):
         return None
-    ranked = rank_windows(question, windows, ctx.vectors, bonus=answer_shape_bonus(question, windows),
-                          exclude=ctx.exclude)
+    ranked = answering_passages(question, windows, ctx.vectors, ctx.exclude)
     if not ranked:
         return None
     window = ranked[0][1]
@@ -521,8 +526,7 @@ def evidence_for(question: str, sources: Sequence[Source], embed: Embed | None,
                  ctx: _Context | None = None) -> Evidence | None:
     """The passage that best answers the question (for leading with the evidence)."""
     ctx = ctx or _context(sources, embed)
-    ranked = rank_windows(question, ctx.windows, ctx.vectors, bonus=answer_shape_bonus(question, ctx.windows),
-                          exclude=ctx.exclude)
+    ranked = answering_passages(question, ctx.windows, ctx.vectors, ctx.exclude)
     if not ranked:
         return None
     score, w = ranked[0]
