@@ -128,3 +128,40 @@ def test_a_collection_question_lists_the_files_with_counts(real_workspace, tmp_p
     count = real_workspace.ask("How many files mention HeatRight?").answer
     assert count.to_json()["count"] == 3 and count.answer.startswith("3 files")
     assert real_workspace.ask("How many markdown files do I have?").answer.collection.count >= 2
+
+
+NETWORKD_NOTE = """# networkd settings
+
+       SpeedMeter=
+           Takes a boolean. If set to yes, systemd-networkd measures the
+           traffic of each interface. Defaults to no.
+
+       SpeedMeterIntervalSec=
+           Specifies the time interval to calculate the traffic speed of
+           each interface. Defaults to 10sec.
+"""
+
+
+def test_a_yes_no_answer_and_an_echo_are_checked_against_the_indexed_passage(real_workspace, tmp_path):
+    from tests.fakes import ScriptedGenerator
+
+    write(tmp_path / "notes" / "networkd.md", NETWORKD_NOTE)
+    real_workspace.add_folder(tmp_path / "notes")
+    engine = real_workspace.engine
+    real_generator = engine._generator
+
+    def ask(question: str, scripted: str):
+        engine._generator = ScriptedGenerator(scripted)
+        try:
+            return real_workspace.ask(question).answer
+        finally:
+            engine._generator = real_generator
+
+    question = "Does networkd measure the traffic of each interface by default (SpeedMeter=)?"
+    right = ask(question, "No [1].")
+    assert right.checks[0].supported and "Defaults to no" in right.checks[0].evidence and right.lead is None
+    wrong = ask(question, "Yes [1].")
+    assert not wrong.checks[0].supported and wrong.checks[0].reason == "the passage it rests on says no"
+    assert wrong.lead is not None and "Defaults to no" in wrong.lead.text
+    echo = ask("What is SpeedMeterIntervalSec= by default?", "SpeedMeterIntervalSec= is the default [1].")
+    assert echo.checks[0].reason == "it only repeats the question" and "10sec" in echo.lead.text
