@@ -128,7 +128,9 @@ class Store:
                  vectors: str = LEGACY_VECTORS) -> None:
         """`model_id` and `vectors` (the backend and precision that made the vectors) are recorded on creation;
         an index made otherwise is refused, so vectors of two kinds are never mixed."""
-        import lancedb
+        from indexer.lancedb_import import import_lancedb
+
+        lancedb = import_lancedb()
 
         self.index_dir = Path(index_dir)
         self.index_dir.mkdir(parents=True, exist_ok=True)
