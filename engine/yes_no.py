@@ -1,7 +1,8 @@
 """Yes/no answers to yes/no questions, checked against the boolean default a passage states.
 
 "Does networkd measure traffic by default?" — "No." has no words to compare with a source; what can be
-checked is whether the passage that answers the question says "Defaults to no" (or true, on, enabled …).
+checked is whether the passage that answers the question says "Defaults to no" (or true, on, enabled …), or,
+for "Are source files preserved by default?", whether it says "Source files are (not) preserved by default".
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ _STATED = [  # each captures the value
 ]
 _TRUE = {"yes", "on", "true", "enabled"}
 _NEGATED = re.compile(r"\b(not|disabled?|off|never)\b", re.I)  # "Is X disabled by default?": "Yes" means false
+_NOT = re.compile(r"\b(not|never|no longer)\b|n't\b", re.I)  # negates what a sentence says is done by default
+_BY_DEFAULT = re.compile(r"\bby default\b", re.I)
+_PARTICIPLE = re.compile(r"\b[a-z]{3,}(?:ed|en|wn)\b", re.I)  # "preserved", "hidden", "shown": what is done
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _SETTING = re.compile(r"[\w.-]+=|\b[a-z]+[A-Z]\w*|\b[A-Z]\w*[a-z][A-Z]\w*")  # "FactoryReset=", "SpeedMeter"
 
 
@@ -46,5 +51,18 @@ def expected_answer(question: str, passage: str) -> bool | None:
         return None  # a default of another setting answers nothing
     default = stated_default(passage)
     if default is None:
-        return None
+        done = done_by_default(question, passage)
+        return None if done is None else done != bool(_NOT.search(question))
     return default != bool(_NEGATED.search(question))
+
+
+def done_by_default(question: str, passage: str) -> bool | None:
+    """"Are source files preserved by default?" against "Source files are preserved by default.": True when a
+    sentence says the question's participles happen by default, False when it says they do not, None when no
+    sentence says either (or sentences disagree). Only for questions that ask "… by default"."""
+    if not _BY_DEFAULT.search(question):
+        return None
+    done = {w.lower() for w in _PARTICIPLE.findall(question)}
+    found = {not _NOT.search(sentence) for sentence in _SENTENCE.split(passage)
+             if _BY_DEFAULT.search(sentence) and done and done <= set(re.findall(r"[\w-]+", sentence.lower()))}
+    return found.pop() if len(found) == 1 else None

@@ -43,3 +43,22 @@ def test_another_settings_default_decides_nothing():
     question = "Is a partition removed on a factory reset by default (FactoryReset=)?"
     checks = check_sentences("No.", [SRC], None, question=question)
     assert not checks[0].supported and checks[0].reason == "it does not answer the question"
+
+
+ZSTD = Source(2, "/docs/zstd.1.md", 0, None, None, """   Operation Modifiers
+       ○   Source files are preserved by default. It´s possible to remove them
+           automatically by using the --rm command.
+
+       ○   Hidden files are not shown by default.
+""")
+
+
+def test_what_a_page_says_is_done_by_default_answers_yes_or_no():
+    assert expected_answer("Are source files preserved by zstd by default?", ZSTD.text) is True
+    assert expected_answer("Are hidden files shown by default?", ZSTD.text) is False
+    assert expected_answer("Are hidden files not shown by default?", ZSTD.text) is True
+    assert expected_answer("Are source files removed by default?", ZSTD.text) is None  # the page never says
+    yes = check_sentences("Yes.", [ZSTD], None, question="Are source files preserved by zstd by default?")[0]
+    assert yes.supported and "preserved by default" in yes.evidence
+    no = check_sentences("No.", [ZSTD], None, question="Are source files preserved by zstd by default?")[0]
+    assert not no.supported and no.reason == "the passage it rests on says yes"
