@@ -86,6 +86,9 @@ off again once further while because until""".split())
 # Words that say nothing by themselves; "on", "off", "no", "none" and the like are answers, so not among them.
 _FILLER = STOP - {"on", "off", "yes", "no", "not", "all", "any", "both", "either", "neither", "once", "up", "down",
                   "more", "less", "most", "least", "same", "only", "before", "after", "over", "under"}
+# Words that only frame an answer ("The default value is 75 columns"): like the question's words, they need no
+# support, so a source that says "(default of 75 columns)" supports the claim.
+_ANSWER_FRAME = frozenset({"value", "setting", "option"})  # stemmed, as content_words gives them
 NAME_STOP = {"I", "The", "A", "An", "It", "This", "That", "These", "Those", "If", "In", "On", "At", "For", "To",
              "Your", "You", "Yes", "No", "Source", "Sources", "Answer", "Question", "However", "Then", "When",
              "There", "They", "We", "He", "She", "Its", "Their", "After", "Before", "Also", "And", "But", "Or"}
@@ -399,7 +402,7 @@ def answering_passages(question: str, windows: list[Window], vectors: _Vectors,
 def support(claim: str, window: Window, vectors: _Vectors, weight: float, question: str = "") -> float:
     """How well one window states the claim: weighted lexical overlap and embedding similarity. Words the
     claim only repeats from the question need no support (its facts still do)."""
-    echoed = content_words(question)
+    echoed = content_words(question) | _ANSWER_FRAME
     own = _WORD.sub(lambda m: "" if _stem(m.group(0)) in echoed else m.group(0), claim)  # "1024:524288" stays whole
     lex = lexical_overlap(own, window.text) if (content_words(own) or numbers(own)) else 1.0
     vecs = vectors([claim, window.text])

@@ -70,3 +70,12 @@ def test_fusion_keeps_an_exact_match_that_rrf_loses():
     assert fuse([vec, text], 3, "rrf")[0].path != "/long"  # today: a file in both lists beats one in one
     assert fuse([vec, text], 3, "convex", 0.5, query=sentence, exact_bonus=0.5)[0].path == "/long"
     assert exact_terms('find "the heron waits" INV-2023-0042') == (["the heron waits"], ["inv-2023-0042"])
+
+
+def test_words_that_only_frame_the_answer_need_no_support():
+    fmt = Source(3, "/docs/fmt.1.md", 0, None, None, "       -w, --width=WIDTH\n              maximum line width "
+                 "(default of 75 columns)\n\n       -g, --goal=WIDTH\n              goal width (default of 93% of width)\n")
+    question = "What is fmt's default maximum line width?"
+    assert check_sentences("The default value is 75 columns.", [fmt], None, question=question)[0].supported
+    wrong = check_sentences("The default value is 80 columns.", [fmt], None, question=question)[0]
+    assert not wrong.supported and wrong.missing == ["80"]
