@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from pathlib import PurePath
 from typing import Callable, Sequence
 
 import numpy as np
@@ -52,6 +53,7 @@ _HYPHENATED = re.compile(r"(\w)[\u2010\u00ad][ \t]*\n[ \t]*(\w)")  # groff's lin
 QUANTITY_BONUS = 0.3  # evidence for "how long / how many / when / which port" questions should hold a number
 DEFAULT_BONUS = 0.6  # evidence for "what is the default …" should state one
 NEIGHBOUR_DEFAULT_BONUS = 0.3  # … or hold a sentence that does, beside the one that matches the question
+NAMED_FILE_BONUS = 0.3  # a passage of the file whose name the question says
 _DEFAULT_QUESTION = re.compile(r"\bdefaults?\b", re.I)
 # "The default timeout is 5 minutes", "Defaults to 6", "with a default of 6", "(the default)"
 _STATES_DEFAULT = re.compile(r"\bdefault(s|ed)?\b([ \t]+[\w=.-]+){0,3}?[ \t]+(is|are|to|was)\b|"
@@ -169,6 +171,7 @@ def remove_missing_citations(text: str, n_sources: int) -> tuple[str, list[int]]
 
 def _stem(word: str) -> str:
     w = word.lower().strip("'-")
+    w = w[:-2] if w.endswith(("'s", "’s")) else w  # "zstd's" is about zstd
     for suffix in ("ies", "es", "s"):
         if len(w) > 4 and w.endswith(suffix) and not w.endswith("ss"):
             return w[: -len(suffix)] + ("y" if suffix == "ies" else "")
@@ -283,10 +286,12 @@ class Window:
     sentence: str
     text: str
     label: str = ""  # the term the item defines ("SyncIntervalSec="), when the text shows one
+    file_terms: frozenset[str] = frozenset()  # the words of its file's name ("fold.1.md": fold)
 
 
 def source_windows(sources: Sequence[Source]) -> list[Window]:
     out = []
+    named = {s.n: frozenset(content_words(re.sub(r"[._-]", " ", PurePath(s.path).stem))) for s in sources}
     for n, found in source_items(sources).items():
         for item in found:
             first = not item.continued
@@ -299,7 +304,7 @@ def source_windows(sources: Sequence[Source]) -> list[Window]:
                     lo = max(0, i - WINDOW_SIDE)
                     body = " ".join(sents[lo: i + WINDOW_SIDE + 1])
                     lead = "" if not head else head + (" " if first and lo == 0 else " … ")
-                    out.append(Window(n, sent, lead + body, item.label))
+                    out.append(Window(n, sent, lead + body, item.label, named[n]))
                 first = first and not sents
     return out
 
@@ -396,7 +401,21 @@ def answering_passages(question: str, windows: list[Window], vectors: _Vectors,
                        exclude: set[str] = frozenset()) -> list[tuple[float, Window]]:
     """Passages by how well they answer the question: relevance plus the answer-shape bonus. The main claim,
     a yes/no answer and the evidence shown first all rest on the first of these."""
-    return rank_windows(question, windows, vectors, bonus=answer_shape_bonus(question, windows), exclude=exclude)
+    bonus = answer_shape_bonus(question, windows)
+    named = named_file_bonus(question, windows)
+    if named is not None:
+        bonus = named if bonus is None else bonus + named
+    return rank_windows(question, windows, vectors, bonus=bonus, exclude=exclude)
+
+
+def named_file_bonus(question: str, windows: list[Window]) -> np.ndarray | None:
+    """Passages of the file the question names rank higher ("How many columns does fold use?": fold.1), over
+    other retrieved files that answer a like question. None when the question names none or all of them."""
+    asked = content_words(question)
+    named = np.array([bool(asked & w.file_terms) for w in windows], dtype=bool)
+    if named.all() or not named.any():
+        return None
+    return NAMED_FILE_BONUS * named.astype(np.float32)
 
 
 def support(claim: str, window: Window, vectors: _Vectors, weight: float, question: str = "") -> float:

@@ -79,3 +79,13 @@ def test_words_that_only_frame_the_answer_need_no_support():
     assert check_sentences("The default value is 75 columns.", [fmt], None, question=question)[0].supported
     wrong = check_sentences("The default value is 80 columns.", [fmt], None, question=question)[0]
     assert not wrong.supported and wrong.missing == ["80"]
+
+
+
+def test_a_file_the_question_names_answers_before_another_file():
+    head = Source(1, "/docs/head.1.md", 0, None, None, "Print the first 5 lines of each FILE to standard output.")
+    tail = Source(2, "/docs/tail.1.md", 0, None, None, "Print the last 10 lines of each FILE to standard output.")
+    assert evidence_for("How many lines does tail print?", [head, tail], None).source == 2
+    assert evidence_for("How many lines does head print?", [tail, head], None).source == 1
+    wrong = check_sentences("5 lines.", [head, tail], None, question="How many lines does tail's print show?")[0]
+    assert not wrong.supported and "10 lines" in wrong.evidence
