@@ -19,6 +19,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from engine.defaults import stated_default_number
 from engine.passages import source_items
 from engine.prompting import Source
 from engine.yes_no import YES_NO_QUESTION, answer_polarity, expected_answer, stated_default
@@ -448,11 +449,21 @@ def _claim_check(sentence: str, claim: str, question: str, windows: list[Window]
         reason = "not in the passage it rests on: " + ", ".join(missing)
     elif score < cfg.threshold:
         reason = "the sources do not say this"
+    elif main and question and (default := _other_default(claim, question, window)):
+        reason = f"the passage it rests on says the default is {default}"
     elif main and question and _QUANTITY_QUESTION.search(question) and not numbers(claim) \
             and not _MONTH_OR_DAY.search(claim):
         reason = "it does not give the number the question asks for"
     return SentenceCheck(sentence, not reason, window.source, window.sentence, round(score, 4), missing, cites,
                          reason)
+
+
+def _other_default(claim: str, question: str, window: Window) -> str | None:
+    """For "what is the default …": the default the window's sentence states, when the claim's numbers miss it."""
+    if not _DEFAULT_QUESTION.search(question) or not numbers(claim):
+        return None
+    default = stated_default_number(window.sentence)
+    return default if default is not None and not numbers(default) <= numbers(claim) else None
 
 
 def _yes_no_check(sentence: str, claim: str, question: str, windows: list[Window], ctx: _Context,

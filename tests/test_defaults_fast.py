@@ -1,0 +1,31 @@
+"""A number that stands in the passage but is not the default it states (fast tier: no model)."""
+
+from engine.checks import check_sentences
+from engine.defaults import stated_default_number
+from engine.prompting import Source
+
+XZ = Source(1, "/docs/xz.1.md", 0, None, None, """       lc=lc  Specify the number of literal context bits.  The minimum is 0 and
+              the maximum is 4; the default is 3.  In addition, the sum of lc
+              and lp must not exceed 4.
+""")
+
+
+def test_the_ways_a_sentence_states_a_default_number():
+    assert stated_default_number("The minimum is 0 and the maximum is 4; the default is 3.") == "3"
+    assert stated_default_number("If =# is not present, it defaults to 1.") == "1"
+    assert stated_default_number("-#: selects # compression level [1-19] (default: 3)") == "3"
+    assert stated_default_number("maximum line width (default of 75 columns)") == "75"
+    assert stated_default_number("Use a buffer of size to query the kernel ring buffer. This is 16392 by default.") \
+        == "16392"
+    assert stated_default_number("DefaultLimitNOFILE= defaults to 1024:524288.") == "1024:524288"
+    assert stated_default_number("The default is fast for presets 0-3 and normal for presets 4-9.") is None
+    assert stated_default_number("The default is 1; for clients the default is 2.") is None  # undecided
+
+
+def test_another_number_of_the_passage_is_not_the_default():
+    question = "What is the default number of literal context bits (lc) in xz?"
+    wrong = check_sentences("4.", [XZ], None, question=question)[0]
+    assert not wrong.supported and wrong.reason == "the passage it rests on says the default is 3"
+    assert check_sentences("3.", [XZ], None, question=question)[0].supported
+    maximum = check_sentences("4.", [XZ], None, question="What is the maximum number of literal context bits?")[0]
+    assert maximum.supported, maximum.reason  # no default asked for: the maximum is a fine answer
