@@ -53,7 +53,7 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
         "answer_qa_heldout4.jsonl": "held out, written in session 6 after its first changes, read after measurement",
         "answer_qa_heldout5.jsonl": "held out, written in session 6 after its changes; yes/no misses read in session 7",
         "answer_qa_heldout6.jsonl": "held out, written in session 7 after its yes/no change; read after its first run",
-        "answer_qa_heldout7.jsonl": "held out, written in session 7 after all its changes, measured once"}
+        "answer_qa_heldout7.jsonl": "held out, written in session 7 after its first changes; read after its first run"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
