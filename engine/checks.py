@@ -477,7 +477,7 @@ def _yes_no_check(sentence: str, claim: str, question: str, windows: list[Window
     if not ranked:
         return None
     window = ranked[0][1]
-    expected = expected_answer(question, window.text)
+    expected = expected_answer(question, window.text, content_words, frozenset(ctx.exclude))
     if expected is None:
         return None
     evidence = window.sentence if stated_default(window.sentence) is not None else window.text

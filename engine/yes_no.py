@@ -8,6 +8,7 @@ for "Are source files preserved by default?", whether it says "Source files are 
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 YES_NO_QUESTION = re.compile(r"^\W*(is|are|was|were|do|does|did|can|could|should|will|would|has|have|had|may|"
                              r"must|shall)\b", re.I)
@@ -26,9 +27,17 @@ _TRUE = {"yes", "on", "true", "enabled"}
 _NEGATED = re.compile(r"\b(not|disabled?|off|never)\b", re.I)  # "Is X disabled by default?": "Yes" means false
 _NOT = re.compile(r"\b(not|never|no longer)\b|n't\b", re.I)  # negates what a sentence says is done by default
 _BY_DEFAULT = re.compile(r"\bby default\b", re.I)
-_PARTICIPLE = re.compile(r"\b[a-z]{3,}(?:ed|en|wn)\b", re.I)  # "preserved", "hidden", "shown": what is done
+_MARKS_DEFAULT = re.compile(r"\bby default\b|\((?:this is )?the default\)|\(default\)|\bthis is the default\b", re.I)
+MIN_ASKED_WORDS = 2  # "Is it on by default?" names too little to find the sentence that answers it
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _SETTING = re.compile(r"[\w.-]+=|\b[a-z]+[A-Z]\w*|\b[A-Z]\w*[a-z][A-Z]\w*")  # "FactoryReset=", "SpeedMeter"
+
+
+Terms = Callable[[str], "set[str]"]
+
+
+def _plain_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z][\w-]*", text.lower()) if len(w) > 3}
 
 
 def answer_polarity(claim: str) -> bool | None:
@@ -43,26 +52,33 @@ def stated_default(text: str) -> bool | None:
     return values.pop() if len(values) == 1 else None
 
 
-def expected_answer(question: str, passage: str) -> bool | None:
+def expected_answer(question: str, passage: str, terms: Terms = _plain_words,
+                    ignore: frozenset[str] = frozenset()) -> bool | None:
     """Whether the passage says "yes" to the question: its stated default, turned round for a negated
-    question. None when the passage states no default, or does not name the setting the question names."""
+    question, or what it says is done by default. None when the passage states neither, or does not name the
+    setting the question names. `terms` reads a text's words as the caller compares them; `ignore` holds
+    words that only name the source files ("zstd" in "… by zstd by default")."""
     names = {n.rstrip("=").lower() for n in _SETTING.findall(question)}
     if any(n not in passage.lower() for n in names):
         return None  # a default of another setting answers nothing
     default = stated_default(passage)
     if default is None:
-        done = done_by_default(question, passage)
+        done = done_by_default(question, passage, terms, ignore)
         return None if done is None else done != bool(_NOT.search(question))
     return default != bool(_NEGATED.search(question))
 
 
-def done_by_default(question: str, passage: str) -> bool | None:
-    """"Are source files preserved by default?" against "Source files are preserved by default.": True when a
-    sentence says the question's participles happen by default, False when it says they do not, None when no
-    sentence says either (or sentences disagree). Only for questions that ask "… by default"."""
+def done_by_default(question: str, passage: str, terms: Terms = _plain_words,
+                    ignore: frozenset[str] = frozenset()) -> bool | None:
+    """"Are source files preserved by default?" against "Source files are preserved by default.", or "Does du
+    follow symbolic links by default?" against "don't follow any symbolic links (this is the default)": True
+    when a sentence that marks a default holds every word of the question, False when it negates them, None
+    when no sentence does (or sentences disagree). Only for questions that ask "… by default"."""
     if not _BY_DEFAULT.search(question):
         return None
-    done = {w.lower() for w in _PARTICIPLE.findall(question)}
+    asked = terms(_BY_DEFAULT.sub(" ", _NOT.sub(" ", question))) - ignore
+    if len(asked) < MIN_ASKED_WORDS:
+        return None
     found = {not _NOT.search(sentence) for sentence in _SENTENCE.split(passage)
-             if _BY_DEFAULT.search(sentence) and done and done <= set(re.findall(r"[\w-]+", sentence.lower()))}
+             if _MARKS_DEFAULT.search(sentence) and asked <= terms(sentence)}
     return found.pop() if len(found) == 1 else None
