@@ -172,7 +172,7 @@ def remove_missing_citations(text: str, n_sources: int) -> tuple[str, list[int]]
 
 def _stem(word: str) -> str:
     w = word.lower().strip("'-")
-    w = w[:-2] if w.endswith(("'s", "’s")) else w  # "zstd's" is about zstd
+    w = w[:-2] if w.endswith("'s") else w  # "zstd's" is about zstd
     for suffix in ("ies", "es", "s"):
         if len(w) > 4 and w.endswith(suffix) and not w.endswith("ss"):
             return w[: -len(suffix)] + ("y" if suffix == "ies" else "")

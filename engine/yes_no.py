@@ -1,4 +1,4 @@
-"""Yes/no answers to yes/no questions, checked against the boolean default a passage states.
+"""Yes/no answers to yes/no questions, checked against the default a passage states.
 
 "Does networkd measure traffic by default?" — "No." has no words to compare with a source; what can be
 checked is whether the passage that answers the question says "Defaults to no" (or true, on, enabled …), or,
@@ -33,7 +33,7 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _SETTING = re.compile(r"[\w.-]+=|\b[a-z]+[A-Z]\w*|\b[A-Z]\w*[a-z][A-Z]\w*")  # "FactoryReset=", "SpeedMeter"
 
 
-Terms = Callable[[str], "set[str]"]
+Terms = Callable[[str], set[str]]  # a text's words, as the caller compares them
 
 
 def _plain_words(text: str) -> set[str]:

@@ -9,6 +9,7 @@ kept, only deferred. This is what brings a cold `hearth search` under 1.5 s (doc
 from __future__ import annotations
 
 import functools
+import sys
 import threading
 from types import ModuleType
 from typing import Any, Callable
@@ -18,8 +19,6 @@ _lock = threading.Lock()
 
 def import_lancedb() -> ModuleType:
     """`import lancedb`, with validators deferred to first use the first time."""
-    import sys
-
     if "lancedb" in sys.modules:
         return sys.modules["lancedb"]
     import pydantic
