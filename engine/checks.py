@@ -19,7 +19,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from engine.defaults import stated_default_number
+from engine.defaults import stated_default_name, stated_default_number
 from engine.passages import source_items
 from engine.prompting import Source
 from engine.yes_no import YES_NO_QUESTION, answer_polarity, expected_answer, stated_default
@@ -459,11 +459,16 @@ def _claim_check(sentence: str, claim: str, question: str, windows: list[Window]
 
 
 def _other_default(claim: str, question: str, window: Window) -> str | None:
-    """For "what is the default …": the default the window's sentence states, when the claim's numbers miss it."""
-    if not _DEFAULT_QUESTION.search(question) or not numbers(claim):
+    """For "what is the default …": the default the window's sentence states, when the claim misses it (its
+    numbers, or for a claim without numbers the named value's words that the question does not say)."""
+    if not _DEFAULT_QUESTION.search(question):
         return None
-    default = stated_default_number(window.sentence)
-    return default if default is not None and not numbers(default) <= numbers(claim) else None
+    if numbers(claim):
+        default = stated_default_number(window.sentence)
+        return default if default is not None and not numbers(default) <= numbers(claim) else None
+    default = stated_default_name(window.sentence)
+    named = content_words(default) - content_words(question) if default else set()
+    return default if named and not named <= content_words(claim) else None
 
 
 def _yes_no_check(sentence: str, claim: str, question: str, windows: list[Window], ctx: _Context,

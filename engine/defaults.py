@@ -20,6 +20,23 @@ _STATED = [  # each captures the number
 ]
 
 
+_NAME = r"[\"'«“]?(-{0,2}[A-Za-z][\w=.:/+-]*?)[\"'»”]?(?=[.,;)]*(?:\s|$))"
+_STATED_NAME = [  # a single word closes the phrase: "the default is --check=crc64," (not "is fast for presets")
+    re.compile(r"\bdefault(?:\s+(?:value|setting|mode))?\s+is\s+" + _NAME + r"[.,;)]", re.I),
+    re.compile(r"\bdefaults?\s+to\s+" + _NAME + r"[.,;)]", re.I),
+    re.compile(r"\(default:\s*" + _NAME + r"\)", re.I),
+]
+_NOT_A_NAME = {"the", "a", "an", "to", "not", "no", "yes", "on", "off", "true", "false", "none", "zero", "used", "set"}
+
+
+def stated_default_name(sentence: str) -> str | None:
+    """The one word the sentence states as a default ("the default is --check=crc64."), when it is not a
+    number or a boolean (engine/yes_no.py reads those)."""
+    values = {m.group(1) for pattern in _STATED_NAME for m in pattern.finditer(sentence)}
+    values = {v for v in values if v.lower() not in _NOT_A_NAME}
+    return values.pop() if len(values) == 1 else None
+
+
 def stated_default_number(sentence: str) -> str | None:
     """The one number the sentence states as a default, as written; None when it states none, or several."""
     values = {m.group(1).rstrip(".,") for pattern in _STATED for m in pattern.finditer(sentence)}

@@ -1,7 +1,7 @@
 """A number that stands in the passage but is not the default it states (fast tier: no model)."""
 
 from engine.checks import check_sentences
-from engine.defaults import stated_default_number
+from engine.defaults import stated_default_name, stated_default_number
 from engine.prompting import Source
 
 XZ = Source(1, "/docs/xz.1.md", 0, None, None, """       lc=lc  Specify the number of literal context bits.  The minimum is 0 and
@@ -29,3 +29,23 @@ def test_another_number_of_the_passage_is_not_the_default():
     assert check_sentences("3.", [XZ], None, question=question)[0].supported
     maximum = check_sentences("4.", [XZ], None, question="What is the maximum number of literal context bits?")[0]
     assert maximum.supported, maximum.reason  # no default asked for: the maximum is a fine answer
+
+
+XZ_CHECK = Source(2, "/docs/xz.1.md", 0, None, None, "Embedded .xz decompressors don't necessarily support files "
+                  "created with integrity check types other than none and crc32. Since the default is "
+                  "--check=crc64, you must use --check=none or --check=crc32 when creating files for them.")
+
+
+def test_a_named_default_is_read_only_when_one_word_closes_the_phrase():
+    assert stated_default_name("Since the default is --check=crc64, you must use") == "--check=crc64"
+    assert stated_default_name("If the argument is omitted, it defaults to auto.") == "auto"
+    assert stated_default_name("The default is fast for presets 0-3 and normal for presets 4-9.") is None
+    assert stated_default_name('Defaults to "off".') is None  # a boolean: engine/yes_no.py reads it
+    assert stated_default_name("The default is 10.") is None  # a number: stated_default_number reads it
+
+
+def test_another_name_of_the_passage_is_not_the_default():
+    question = "Which integrity check does xz use by default?"
+    wrong = check_sentences("The CRC32 check.", [XZ_CHECK], None, question=question)[0]
+    assert not wrong.supported and wrong.reason == "the passage it rests on says the default is --check=crc64"
+    assert check_sentences("CRC64.", [XZ_CHECK], None, question=question)[0].supported
