@@ -15,10 +15,10 @@
    `answer_qa_heldout.jsonl` (21) and `answer_qa_heldout2.jsonl` (12), tuned on in later rounds;
    `answer_qa_heldout3.jsonl` (21), `answer_qa_heldout4.jsonl` (23) and `answer_qa_heldout5.jsonl` (19),
    written in session 6 and measured once each; `answer_qa_heldout6.jsonl` (24), `answer_qa_heldout7.jsonl`
-   (22), `answer_qa_heldout8.jsonl` (24) and `answer_qa_heldout9.jsonl` (22), written in session 7. Every question is answered once; "today"
-   shows the model's text, "checked" shows the evidence first when the main claim fails its check. Reported
-   on the questions whose page was retrieved. The checks run as the app ships them (CheckConfig()), whatever
-   this run's calibration finds.
+   (22), `answer_qa_heldout8.jsonl` (24) and `answer_qa_heldout9.jsonl` (22), written in session 7. Every
+   question is answered once; "today" shows the model's text, "checked" shows the evidence first when the
+   main claim fails its check. Reported on the questions whose page was retrieved. The checks run as the app
+   ships them (CheckConfig()), whatever this run's calibration finds.
 """
 
 from __future__ import annotations
