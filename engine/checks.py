@@ -19,10 +19,10 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from engine.defaults import stated_default_name, stated_default_number
+from engine.defaults import stated_default_boolean, stated_default_name, stated_default_number
 from engine.passages import source_items
 from engine.prompting import Source
-from engine.yes_no import YES_NO_QUESTION, answer_polarity, expected_answer, stated_default
+from engine.yes_no import YES_NO_QUESTION, answer_polarity, expected_answer
 
 CITATION = re.compile(r"\s*\[(\d{1,3})\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]»]*\s+(?=[\"'(«\[]?[A-Z0-9])|\n+")
@@ -485,7 +485,7 @@ def _yes_no_check(sentence: str, claim: str, question: str, windows: list[Window
     expected = expected_answer(question, window.text, content_words, frozenset(ctx.exclude))
     if expected is None:
         return None
-    evidence = window.sentence if stated_default(window.sentence) is not None else window.text
+    evidence = window.sentence if stated_default_boolean(window.sentence) is not None else window.text
     agrees = said == expected
     return SentenceCheck(sentence, agrees, window.source, evidence, 1.0 if agrees else 0.0, [], cites,
                          "" if agrees else f"the passage it rests on says {'yes' if expected else 'no'}")

@@ -1,16 +1,44 @@
-"""The number a sentence states as a default: "the default is 3", "defaults to 1", "(default: 3)",
-"default of 75 columns", "This is 16392 by default".
+"""What a sentence states as a default: a boolean ("Defaults to no"), a number ("the default is 3", "(default: 3)",
+"This is 16392 by default") or one word ("the default is --check=crc64,").
 
-A main claim may give a number that stands in the right passage yet is not the default asked for: "The minimum
-is 0 and the maximum is 4; the default is 3." answered with "4". The check compares the claim with this value.
+A main claim may give a value that stands in the right passage yet is not the default asked for: "The minimum
+is 0 and the maximum is 4; the default is 3." answered with "4". The checks compare the claim with these values,
+and a yes/no answer with the boolean (engine/yes_no.py).
 """
 
 from __future__ import annotations
 
 import re
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def _the_one(values: set[T]) -> T | None:
+    """The value when exactly one was read: none says nothing, two disagree."""
+    return next(iter(values)) if len(values) == 1 else None
+
+
+_VALUE = r"[\"'«“]?(yes|no|on|off|true|false|enabled|disabled)\b"
+_STATED_BOOLEAN = [  # each captures the value
+    re.compile(r"\bdefault(?:s|ed)?\s+to\s+" + _VALUE, re.I),  # "Defaults to true"
+    re.compile(r"\bdefault(?:\s+(?:value|setting))?\s*(?:is(?:\s+set\s+to)?|:|=)\s*" + _VALUE,
+               re.I),  # "The default value is false", "default: no" (not "the default on Debian")
+    re.compile(r"\bby\s+default,?\s+(?:it\s+)?(?:is\s+)?(?:set\s+to\s+)?" + _VALUE,
+               re.I),  # "By default it is set to "true""
+    re.compile(r"\b(yes|no|on|off|true|false|enabled|disabled)[\"'»”]?\s+(?:is\s+)?(?:\(the default\)|by default|"
+               r"the default)", re.I),  # "When false (the default)", "enabled by default"
+]
+_TRUE = {"yes", "on", "true", "enabled"}
+
+
+def stated_default_boolean(text: str) -> bool | None:
+    """The boolean default the text states, or None when it states none or contradicts itself."""
+    return _the_one({m.group(1).lower() in _TRUE for pattern in _STATED_BOOLEAN for m in pattern.finditer(text)})
+
 
 _NUMBER = r"(-?\d+(?:[.,:]\d+)*)"  # as engine.checks reads numbers: "1024:524288" is one
-_STATED = [  # each captures the number
+_STATED_NUMBER = [  # each captures the number
     re.compile(r"\bdefault(?:\s+(?:value|setting|level|size))?\s+(?:is|was)\s+(?:the\s+special\s+value\s+of\s+)?"
                + _NUMBER, re.I),  # "the default is 3", "the default is the special value of 0"
     re.compile(r"\bdefaults?\s+to\s+" + _NUMBER, re.I),  # "it defaults to 1"
@@ -18,6 +46,11 @@ _STATED = [  # each captures the number
     re.compile(r"\bdefault\s+of\s+" + _NUMBER, re.I),  # "(default of 75 columns)"
     re.compile(_NUMBER + r"(?:\s+[a-z]+)?\s+by\s+default\b", re.I),  # "This is 16392 by default"
 ]
+
+
+def stated_default_number(sentence: str) -> str | None:
+    """The one number the sentence states as a default, as written; None when it states none, or several."""
+    return _the_one({m.group(1).rstrip(".,") for pattern in _STATED_NUMBER for m in pattern.finditer(sentence)})
 
 
 _NAME = r"[\"'«“]?(-{0,2}[A-Za-z][\w=.:/+-]*?)[\"'»”]?(?=[.,;)]*(?:\s|$))"
@@ -31,13 +64,6 @@ _NOT_A_NAME = {"the", "a", "an", "to", "not", "no", "yes", "on", "off", "true", 
 
 def stated_default_name(sentence: str) -> str | None:
     """The one word the sentence states as a default ("the default is --check=crc64."), when it is not a
-    number or a boolean (engine/yes_no.py reads those)."""
+    number or a boolean (read above)."""
     values = {m.group(1) for pattern in _STATED_NAME for m in pattern.finditer(sentence)}
-    values = {v for v in values if v.lower() not in _NOT_A_NAME}
-    return values.pop() if len(values) == 1 else None
-
-
-def stated_default_number(sentence: str) -> str | None:
-    """The one number the sentence states as a default, as written; None when it states none, or several."""
-    values = {m.group(1).rstrip(".,") for pattern in _STATED for m in pattern.finditer(sentence)}
-    return values.pop() if len(values) == 1 else None
+    return _the_one({v for v in values if v.lower() not in _NOT_A_NAME})

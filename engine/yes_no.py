@@ -10,20 +10,11 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+from engine.defaults import stated_default_boolean
+
 YES_NO_QUESTION = re.compile(r"^\W*(is|are|was|were|do|does|did|can|could|should|will|would|has|have|had|may|"
                              r"must|shall)\b", re.I)
 _ANSWER = re.compile(r"^\W*(yes|no)\b", re.I)
-_VALUE = r"[\"'«“]?(yes|no|on|off|true|false|enabled|disabled)\b"
-_STATED = [  # each captures the value
-    re.compile(r"\bdefault(?:s|ed)?\s+to\s+" + _VALUE, re.I),  # "Defaults to true"
-    re.compile(r"\bdefault(?:\s+(?:value|setting))?\s*(?:is(?:\s+set\s+to)?|:|=)\s*" + _VALUE,
-               re.I),  # "The default value is false", "default: no" (not "the default on Debian")
-    re.compile(r"\bby\s+default,?\s+(?:it\s+)?(?:is\s+)?(?:set\s+to\s+)?" + _VALUE,
-               re.I),  # "By default it is set to "true""
-    re.compile(r"\b(yes|no|on|off|true|false|enabled|disabled)[\"'»”]?\s+(?:is\s+)?(?:\(the default\)|by default|"
-               r"the default)", re.I),  # "When false (the default)", "enabled by default"
-]
-_TRUE = {"yes", "on", "true", "enabled"}
 _NEGATED = re.compile(r"\b(not|disabled?|off|never)\b", re.I)  # "Is X disabled by default?": "Yes" means false
 _NOT = re.compile(r"\b(not|never|no longer)\b|n't\b", re.I)  # negates what a sentence says is done by default
 _BY_DEFAULT = re.compile(r"\bby default\b", re.I)
@@ -46,12 +37,6 @@ def answer_polarity(claim: str) -> bool | None:
     return None if m is None else m.group(1).lower() == "yes"
 
 
-def stated_default(text: str) -> bool | None:
-    """The boolean default the text states, or None when it states none or contradicts itself."""
-    values = {m.group(1).lower() in _TRUE for pattern in _STATED for m in pattern.finditer(text)}
-    return values.pop() if len(values) == 1 else None
-
-
 def expected_answer(question: str, passage: str, terms: Terms = _plain_words,
                     ignore: frozenset[str] = frozenset()) -> bool | None:
     """Whether the passage says "yes" to the question: its stated default, turned round for a negated
@@ -61,7 +46,7 @@ def expected_answer(question: str, passage: str, terms: Terms = _plain_words,
     names = {n.rstrip("=").lower() for n in _SETTING.findall(question)}
     if any(n not in passage.lower() for n in names):
         return None  # a default of another setting answers nothing
-    default = stated_default(passage)
+    default = stated_default_boolean(passage)
     if default is None:
         done = done_by_default(question, passage, terms, ignore)
         return None if done is None else done != bool(_NOT.search(question))

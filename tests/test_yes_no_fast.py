@@ -2,7 +2,8 @@
 
 from engine.checks import check_sentences
 from engine.prompting import Source
-from engine.yes_no import expected_answer, stated_default
+from engine.defaults import stated_default_boolean
+from engine.yes_no import expected_answer
 
 NETWORKD = """       SpeedMeter=
            Takes a boolean. If set to yes, systemd-networkd measures the
@@ -16,13 +17,13 @@ SRC = Source(1, "/docs/networkd.conf.md", 0, None, None, NETWORKD)
 
 
 def test_the_ways_a_page_states_a_boolean_default():
-    assert stated_default("Takes a boolean. Defaults to true.") is True
-    assert stated_default('By default  it is set to "false" (the previous version is deleted).') is False
-    assert stated_default("When false (the default), the tunnel is always up.") is False
-    assert stated_default("Aggregation is enabled by default.") is True
-    assert stated_default("The default value is 0.") is None  # not a boolean
-    assert stated_default("The default on Debian is xz.") is None  # "on" here is no value
-    assert stated_default("Defaults to yes for servers; the default is no for clients.") is None  # undecided
+    assert stated_default_boolean("Takes a boolean. Defaults to true.") is True
+    assert stated_default_boolean('By default  it is set to "false" (the previous version is deleted).') is False
+    assert stated_default_boolean("When false (the default), the tunnel is always up.") is False
+    assert stated_default_boolean("Aggregation is enabled by default.") is True
+    assert stated_default_boolean("The default value is 0.") is None  # not a boolean
+    assert stated_default_boolean("The default on Debian is xz.") is None  # "on" here is no value
+    assert stated_default_boolean("Defaults to yes for servers; the default is no for clients.") is None  # undecided
 
 
 def test_a_yes_or_no_agrees_or_disagrees_with_the_stated_default():
