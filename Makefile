@@ -6,11 +6,16 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test test-fast lint-imports bench screenshots package package-full package-test clean
 
+# The installed .venv takes 2.9 GB; pip's unpacking and llama.cpp's build need room beside it while it installs.
+INSTALL_NEEDS_GB := 4
+PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check --no-cache-dir
+
 $(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) packaging/check_disk.py --needs-gb $(INSTALL_NEEDS_GB) --what "installing Hearth's Python packages" .
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	# torch first and alone, pinned, so the CPU build on disk is used (llama-cpp-python builds from source, ~5 min)
-	$(PY) -m pip install --quiet --disable-pip-version-check torch==2.13.0
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PIP_INSTALL) torch==2.13.0
+	$(PIP_INSTALL) -r requirements.lock
 	touch $(STAMP)
 
 # With a display: the app. Without one: the same flow headless on the bundled sample folder.
@@ -52,10 +57,14 @@ bench: $(STAMP)
 # `package` is the core download (no torch: fine-tuning is the optional part), `package-full` has everything.
 PACKAGING_STAMP := $(VENV)/.packaging
 $(PACKAGING_STAMP): $(STAMP) packaging/requirements.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check -r packaging/requirements.txt
+	$(PIP_INSTALL) -r packaging/requirements.txt
 	touch $(PACKAGING_STAMP)
 
+# The core bundle: build/ 0.6 GB, dist/ 2 GB (folder and archive), and the smoke test unpacks one more copy.
+PACKAGE_NEEDS_GB := 4
+
 package: $(PACKAGING_STAMP)
+	@$(PY) packaging/check_disk.py --needs-gb $(PACKAGE_NEEDS_GB) --what "building the app bundle" .
 	$(PY) packaging/build.py --variant core
 
 package-full: $(PACKAGING_STAMP)

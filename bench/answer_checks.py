@@ -27,6 +27,7 @@ import argparse
 import json
 import random
 import re
+import shutil
 import subprocess
 import tempfile
 import time
@@ -192,6 +193,7 @@ def generate(args, qa: list[dict], emb: Embedder, cache_path: Path) -> dict:
                         "sources": [asdict(s) for s in ans.sources]})
         print(".", end="", flush=True)
     ix.close()
+    shutil.rmtree(work, ignore_errors=True)  # the corpus and index: ~250 MB per run
     cache = {"calibration": {**cal, "lexical_weight": check_cfg.lexical_weight, "threshold": check_cfg.threshold},
              "answers": answers}
     OUT.mkdir(exist_ok=True)

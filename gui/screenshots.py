@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -71,6 +72,7 @@ def main() -> None:
     app.processEvents()
     w.folders.problems_dialog.grab().save(str(OUT / "problems.png"))
     w.close()
+    shutil.rmtree(data, ignore_errors=True)
     print("\n".join(str(p) for p in sorted(OUT.glob("*.png"))))
 
 

@@ -167,3 +167,18 @@ def test_the_wheel_has_the_hearth_command_the_sample_folder_and_the_icon(tmp_pat
     assert any(n.endswith("share/hearth/examples/docs/sourdough-bread.md") for n in names)
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "hearth = cli:main" in entry_points
+
+
+def test_disk_check_stops_a_build_that_would_not_fit_and_says_where(tmp_path):
+    """make runs packaging/check_disk.py before installing or building; it passes when there is room."""
+    script = ROOT / "packaging" / "check_disk.py"
+    not_yet_made = tmp_path / "venv" / "lib"
+    ok = subprocess.run([sys.executable, str(script), "--needs-gb", "0.001", str(not_yet_made)],
+                        capture_output=True, text=True, timeout=60)
+    assert ok.returncode == 0, ok.stderr
+    full = subprocess.run([sys.executable, str(script), "--needs-gb", "1e9", "--what", "building the app bundle",
+                           str(not_yet_made)], capture_output=True, text=True, timeout=60)
+    assert full.returncode == 1
+    assert "Not enough free disk space for building the app bundle" in full.stderr
+    assert f"{tmp_path.resolve()}: " in full.stderr and "GB free" in full.stderr  # the nearest folder that exists
+    assert "Free some space" in full.stderr
