@@ -419,6 +419,14 @@ def named_file_bonus(question: str, windows: list[Window]) -> np.ndarray | None:
     return NAMED_FILE_BONUS * named.astype(np.float32)
 
 
+def in_named_file(question: str, ranked: list[tuple[float, Window]]) -> list[tuple[float, Window]]:
+    """Only the passages of a file the question names in full ("pr's default page length": pr.1, not a number
+    from termios; "SHA crypt" does not name des_crypt.3), when some but not all passages are of such a file."""
+    asked = content_words(question)
+    named = [bool(w.file_terms) and w.file_terms <= asked for _, w in ranked]
+    return [r for r, keep in zip(ranked, named) if keep] if any(named) and not all(named) else ranked
+
+
 def support(claim: str, window: Window, vectors: _Vectors, weight: float, question: str = "") -> float:
     """How well one window states the claim: weighted lexical overlap and embedding similarity. Words the
     claim only repeats from the question need no support (its facts still do)."""
@@ -433,6 +441,7 @@ def _claim_check(sentence: str, claim: str, question: str, windows: list[Window]
                  cfg: CheckConfig, cites: list[int], main: bool, exclude: set[str] = frozenset()) -> SentenceCheck:
     if main and question:  # the answer must rest on the passages that answer the question, not on any match
         ranked = answering_passages(question, windows, vectors, exclude)
+        ranked = in_named_file(question, ranked)
     else:
         ranked = rank_windows(f"{claim} {question}".strip(), windows, vectors, exclude=exclude)
     ranked = ranked[:MAIN_CLAIM_WINDOWS if main and question else CLAIM_WINDOWS]

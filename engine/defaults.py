@@ -45,6 +45,8 @@ _STATED_NUMBER = [  # each captures the number
     re.compile(r"\(default:?\s*" + _NUMBER, re.I),  # "(default: 3)", "(default 76)"
     re.compile(r"\bdefault\s+of\s+" + _NUMBER, re.I),  # "(default of 75 columns)"
     re.compile(_NUMBER + r"(?:\s+[a-z]+)?\s+by\s+default\b", re.I),  # "This is 16392 by default"
+    re.compile(_NUMBER + r"(?:\s+[a-z]+)?\s+\((?:this\s+is\s+)?(?:the\s+)?default\)",
+               re.I),  # "100,000 bytes through 900,000 bytes (the default)"
 ]
 
 

@@ -89,3 +89,20 @@ def test_a_file_the_question_names_answers_before_another_file():
     assert evidence_for("How many lines does head print?", [tail, head], None).source == 1
     wrong = check_sentences("5 lines.", [head, tail], None, question="How many lines does tail's print show?")[0]
     assert not wrong.supported and "10 lines" in wrong.evidence
+
+
+def test_the_main_claim_rests_on_the_file_the_question_names_in_full():
+    pr = Source(1, "/docs/pr.1.md", 0, None, None, "       -l, --length=PAGE_LENGTH\n              set the page length "
+                "to PAGE_LENGTH (66) lines\n")
+    termios = Source(2, "/docs/termios.3.md", 0, None, None, "Lines of a page: the page length in lines of the "
+                     "terminal. The default is 4095.")  # ranks above pr's passage for the question's words
+    question = "What is pr's default page length in lines?"
+    wrong = check_sentences("The default page length is 4095 characters.", [pr, termios], None, question=question)[0]
+    assert not wrong.supported and wrong.source == 1 and "4095" in wrong.missing
+    assert check_sentences("The default page length is 66 lines.", [pr, termios], None, question=question)[0].supported
+    # "SHA crypt" names only part of des_crypt.3: the answer may rest on any file
+    defs = Source(1, "/docs/login.defs.5.md", 0, None, None, "If not specified, the libc will choose the default "
+                  "number of rounds (5000), which is orders of magnitude too low for modern hardware.")
+    des = Source(2, "/docs/des_crypt.3.md", 0, None, None, "These functions encrypt and decrypt data with DES.")
+    assert check_sentences("5000 rounds.", [defs, des], None,
+                           question="How many rounds does libc choose by default for SHA crypt?")[0].supported

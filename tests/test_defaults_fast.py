@@ -18,6 +18,8 @@ def test_the_ways_a_sentence_states_a_default_number():
     assert stated_default_number("Use a buffer of size to query the kernel ring buffer. This is 16392 by default.") \
         == "16392"
     assert stated_default_number("DefaultLimitNOFILE= defaults to 1024:524288.") == "1024:524288"
+    assert stated_default_number("The flags -1 through -9 specify the block size to be 100,000 bytes through "
+                                 "900,000 bytes (the default) respectively.") == "900,000"
     assert stated_default_number("The default is fast for presets 0-3 and normal for presets 4-9.") is None
     assert stated_default_number("The default is 1; for clients the default is 2.") is None  # undecided
 
@@ -49,3 +51,16 @@ def test_another_name_of_the_passage_is_not_the_default():
     wrong = check_sentences("The CRC32 check.", [XZ_CHECK], None, question=question)[0]
     assert not wrong.supported and wrong.reason == "the passage it rests on says the default is --check=crc64"
     assert check_sentences("CRC64.", [XZ_CHECK], None, question=question)[0].supported
+
+
+BZIP2 = Source(3, "/docs/bzip2.1.md", 0, None, None, """       The flags -1 through -9 specify the
+       block size to be 100,000 bytes through 900,000 bytes (the default)  re-
+       spectively.  At decompression time, the block size used for compression is read from the header.
+""")
+
+
+def test_the_first_value_of_a_range_is_not_the_default_marked_after_the_last():
+    question = "What is bzip2's default block size?"
+    wrong = check_sentences("It is 100,000 bytes.", [BZIP2], None, question=question)[0]
+    assert not wrong.supported and wrong.reason == "the passage it rests on says the default is 900,000"
+    assert check_sentences("It is 900,000 bytes.", [BZIP2], None, question=question)[0].supported
