@@ -55,7 +55,9 @@ QUANTITY_BONUS = 0.3  # evidence for "how long / how many / when / which port" q
 DEFAULT_BONUS = 0.6  # evidence for "what is the default …" should state one
 NEIGHBOUR_DEFAULT_BONUS = 0.3  # … or hold a sentence that does, beside the one that matches the question
 NAMED_FILE_BONUS = 0.3  # a passage of the file whose name the question says
-_DEFAULT_QUESTION = re.compile(r"\bdefaults?\b", re.I)
+_DEFAULT_QUESTION = re.compile(r"\bdefaults?\b|\b(?:when|if)\s+(?:none|nothing|no\s+\w+)\s+is\s+(?:given|specified|set)\b|"
+                               r"\b(?:when|if)\s+(?:it\s+is\s+)?(?:omitted|not\s+(?:given|specified|set))\b",
+                               re.I)  # "What command does xargs run when none is given?" asks for a default too
 # "The default timeout is 5 minutes", "Defaults to 6", "with a default of 6", "(the default)"
 _STATES_DEFAULT = re.compile(r"\bdefault(s|ed)?\b([ \t]+[\w=.-]+){0,3}?[ \t]+(is|are|to|was)\b|"
                              r"\bdefault(s|ed)? to\b|\bdefault of\b|\bby default\b|\(the default\)|\bdefault:|"
@@ -460,11 +462,28 @@ def _claim_check(sentence: str, claim: str, question: str, windows: list[Window]
         reason = "the sources do not say this"
     elif main and question and (default := _other_default(claim, question, window)):
         reason = f"the passage it rests on says the default is {default}"
+    elif main and question and (choice := _other_choice(claim, question, window)):
+        reason = f"the passage it rests on gives {choice}"
     elif main and question and _QUANTITY_QUESTION.search(question) and not numbers(claim) \
             and not _MONTH_OR_DAY.search(claim):
         reason = "it does not give the number the question asks for"
     return SentenceCheck(sentence, not reason, window.source, window.sentence, round(score, 4), missing, cites,
                          reason)
+
+
+_NUMBERED_CHOICE = re.compile(r"\b(\d+)\s+(?:for|=|means)\s+([A-Za-z][\w-]*)")  # "0 for none, 1 for realtime"
+
+
+def _other_choice(claim: str, question: str, window: Window) -> str | None:
+    """In a list of numbered choices ("0 for none, 1 for realtime, 2 for best-effort, 3 for idle"), the one
+    the question names, when the claim gives a number that is not its number ("1" for the idle class)."""
+    pairs = [(n, _stem(word.lower())) for n, word in _NUMBERED_CHOICE.findall(window.sentence)]
+    asked = content_words(question)
+    named = {(n, word) for n, word in pairs if word in asked}
+    if len(pairs) < 2 or len(named) != 1 or not numbers(claim):
+        return None
+    n, word = named.pop()
+    return None if n in numbers(claim) else f"{n} for {word}"
 
 
 def _other_default(claim: str, question: str, window: Window) -> str | None:

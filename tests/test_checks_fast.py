@@ -106,3 +106,15 @@ def test_the_main_claim_rests_on_the_file_the_question_names_in_full():
     des = Source(2, "/docs/des_crypt.3.md", 0, None, None, "These functions encrypt and decrypt data with DES.")
     assert check_sentences("5000 rounds.", [defs, des], None,
                            question="How many rounds does libc choose by default for SHA crypt?")[0].supported
+
+
+def test_a_number_of_a_numbered_list_must_be_the_one_the_question_names():
+    ionice = Source(1, "/docs/ionice.1.md", 0, None, None, "       -c, --class class\n           Specify the name or "
+                    "number of the scheduling class to use; 0 for\n           none, 1 for realtime, 2 for best-effort, "
+                    "3 for idle.\n")
+    question = "Which number selects the idle class with ionice's -c option?"
+    wrong = check_sentences("1.", [ionice], None, question=question)[0]
+    assert not wrong.supported and wrong.reason == "the passage it rests on gives 3 for idle"
+    assert check_sentences("Class 3 (idle).", [ionice], None, question=question)[0].supported
+    # a question that names no single choice is not judged by the list
+    assert check_sentences("0.", [ionice], None, question="Which number is the lowest class number?")[0].supported

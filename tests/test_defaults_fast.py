@@ -64,3 +64,12 @@ def test_the_first_value_of_a_range_is_not_the_default_marked_after_the_last():
     wrong = check_sentences("It is 100,000 bytes.", [BZIP2], None, question=question)[0]
     assert not wrong.supported and wrong.reason == "the passage it rests on says the default is 900,000"
     assert check_sentences("It is 900,000 bytes.", [BZIP2], None, question=question)[0].supported
+
+
+def test_a_question_about_what_happens_when_none_is_given_asks_for_the_default():
+    xargs = Source(1, "/docs/xargs.1.md", 0, None, None, "xargs reads items from the standard input and executes the "
+                   "command (default is echo) one or more times with any initial-arguments.")
+    question = "What command does xargs run when none is given?"
+    wrong = check_sentences("It reads items from the standard input.", [xargs], None, question=question)[0]
+    assert not wrong.supported and wrong.reason == "the passage it rests on says the default is echo"
+    assert check_sentences("It executes echo.", [xargs], None, question=question)[0].supported
