@@ -10,13 +10,14 @@
    the most similar sentence of another document is not. The grid point with the best balanced accuracy wins.
 2. Evaluation: `bench/data/answer_qa.jsonl`, 66 short factual questions written by hand over Debian man
    pages (each answer a number or a name on one page), asked with the bundled Gemma 3 270M over those pages
-   plus distractors; the checks were tuned while reading its answers. Eleven more sets over other pages, each
+   plus distractors; the checks were tuned while reading its answers. Twelve more sets over other pages, each
    measured before it was read (SETS says how each was used since): `answer_qa_2.jsonl` (41 questions),
    `answer_qa_heldout.jsonl` (21) and `answer_qa_heldout2.jsonl` (12), tuned on in later rounds;
    `answer_qa_heldout3.jsonl` (21), `answer_qa_heldout4.jsonl` (23) and `answer_qa_heldout5.jsonl` (19),
    written in session 6 and measured once each; `answer_qa_heldout6.jsonl` (24), `answer_qa_heldout7.jsonl`
    (22), `answer_qa_heldout8.jsonl` (24) and `answer_qa_heldout9.jsonl` (22), written in session 7;
-   `answer_qa_heldout10.jsonl` (24), written in session 8. Every question is answered once; "today" shows the model's text, "checked" shows the evidence first when the
+   `answer_qa_heldout10.jsonl` (24) and `answer_qa_heldout11.jsonl` (22), written in session 8. Every question is
+   answered once; "today" shows the model's text, "checked" shows the evidence first when the
    main claim fails its check. Reported on the questions whose page was retrieved. The checks run as the app
    ships them (CheckConfig()), whatever this run's calibration finds.
 """
@@ -59,7 +60,8 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
         "answer_qa_heldout8.jsonl": "held out, written in session 7 after its default-number change, measured once",
         "answer_qa_heldout9.jsonl": "held out, written in session 7 after all its changes, measured once; its "
                                     "misses read in session 8",
-        "answer_qa_heldout10.jsonl": "held out, written in session 8 before its first run"}
+        "answer_qa_heldout10.jsonl": "held out, written in session 8 before its first run; read after it",
+        "answer_qa_heldout11.jsonl": "held out, written in session 8 after all its changes, measured once"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
