@@ -55,9 +55,10 @@ QUANTITY_BONUS = 0.3  # evidence for "how long / how many / when / which port" q
 DEFAULT_BONUS = 0.6  # evidence for "what is the default …" should state one
 NEIGHBOUR_DEFAULT_BONUS = 0.3  # … or hold a sentence that does, beside the one that matches the question
 NAMED_FILE_BONUS = 0.3  # a passage of the file whose name the question says
-_DEFAULT_QUESTION = re.compile(r"\bdefaults?\b|\b(?:when|if)\s+(?:none|nothing|no\s+\w+)\s+is\s+(?:given|specified|set)\b|"
-                               r"\b(?:when|if)\s+(?:it\s+is\s+)?(?:omitted|not\s+(?:given|specified|set))\b",
-                               re.I)  # "What command does xargs run when none is given?" asks for a default too
+# "What command does xargs run when none is given?" asks for a default too
+_DEFAULT_QUESTION = re.compile(r"\bdefaults?\b|"
+                               r"\b(?:when|if)\s+(?:none|nothing|no\s+\w+)\s+is\s+(?:given|specified|set)\b|"
+                               r"\b(?:when|if)\s+(?:it\s+is\s+)?(?:omitted|not\s+(?:given|specified|set))\b", re.I)
 # "The default timeout is 5 minutes", "Defaults to 6", "with a default of 6", "(the default)"
 _STATES_DEFAULT = re.compile(r"\bdefault(s|ed)?\b([ \t]+[\w=.-]+){0,3}?[ \t]+(is|are|to|was)\b|"
                              r"\bdefault(s|ed)? to\b|\bdefault of\b|\bby default\b|\(the default\)|\bdefault:|"
