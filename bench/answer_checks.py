@@ -163,6 +163,13 @@ def cache_file(qa_file: Path) -> Path:
 def generate(args, qa: list[dict], emb: Embedder, cache_path: Path) -> dict:
     """Index the corpus, calibrate on documents outside the QA pages, answer every question once."""
     work = Path(tempfile.mkdtemp(prefix="hearth-checks-"))
+    try:
+        return _generate_in(work, args, qa, emb, cache_path)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)  # the corpus and index: ~250 MB per run
+
+
+def _generate_in(work: Path, args, qa: list[dict], emb: Embedder, cache_path: Path) -> dict:
     corpus = work / "man"
     corpus.mkdir()
     qa_pages = write_qa_pages(qa, corpus)
@@ -197,7 +204,6 @@ def generate(args, qa: list[dict], emb: Embedder, cache_path: Path) -> dict:
                         "sources": [asdict(s) for s in ans.sources]})
         print(".", end="", flush=True)
     ix.close()
-    shutil.rmtree(work, ignore_errors=True)  # the corpus and index: ~250 MB per run
     cache = {"calibration": {**cal, "lexical_weight": check_cfg.lexical_weight, "threshold": check_cfg.threshold},
              "answers": answers}
     OUT.mkdir(exist_ok=True)
