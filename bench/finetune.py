@@ -104,21 +104,23 @@ def main() -> None:
     from training.lora import TrainConfig
 
     work = Path(tempfile.mkdtemp(prefix="hearth-ft-"))
-    data = resolve_data_dir(work / "data").ensure()
-    records = []
-    for q, a, q2 in FACTS:
-        records += [{"prompt": q, "completion": a}] * 3 + [{"prompt": q2, "completion": a}]
-    path = work / "facts.jsonl"
-    path.write_text("\n".join(json.dumps(r) for r in records))
-    t0 = time.perf_counter()
-    r = fine_tune(bundled_model_path(data), path, data.models_dir, data.runs_dir, "bench",
-                  TrainConfig(epochs=3, learning_rate=1e-3, held_out=0.25, checkpoint_every=0, seed=1), quant="Q4_K_M")
-    print(f"\nfine-tune + exports + checks: {time.perf_counter() - t0:.0f} s; held-out answer log-prob per token: "
-          f"base {r.base_logprob:.3f}, trained (torch) {r.trained_logprob:.3f}")
-    for c in r.exports:
-        extra = f", logit correlation {c.correlation:.4f}, top-1 {c.top1:.0%}" if c.correlation is not None else ""
-        print(f"  {c.kind:8} {c.logprob:.3f} → keeps {c.gain_kept:.0%} of the gain{extra}")
-    shutil.rmtree(work, ignore_errors=True)  # the run's adapters and exported GGUFs: ~900 MB
+    try:
+        data = resolve_data_dir(work / "data").ensure()
+        records = []
+        for q, a, q2 in FACTS:
+            records += [{"prompt": q, "completion": a}] * 3 + [{"prompt": q2, "completion": a}]
+        path = work / "facts.jsonl"
+        path.write_text("\n".join(json.dumps(r) for r in records))
+        t0 = time.perf_counter()
+        cfg = TrainConfig(epochs=3, learning_rate=1e-3, held_out=0.25, checkpoint_every=0, seed=1)
+        r = fine_tune(bundled_model_path(data), path, data.models_dir, data.runs_dir, "bench", cfg, quant="Q4_K_M")
+        print(f"\nfine-tune + exports + checks: {time.perf_counter() - t0:.0f} s; held-out answer log-prob per token: "
+              f"base {r.base_logprob:.3f}, trained (torch) {r.trained_logprob:.3f}")
+        for c in r.exports:
+            extra = f", logit correlation {c.correlation:.4f}, top-1 {c.top1:.0%}" if c.correlation is not None else ""
+            print(f"  {c.kind:8} {c.logprob:.3f} → keeps {c.gain_kept:.0%} of the gain{extra}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)  # the run's adapters and exported GGUFs: ~900 MB
 
 
 if __name__ == "__main__":
