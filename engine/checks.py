@@ -3,11 +3,12 @@
 Each sentence rests on a passage (a source sentence with its neighbours, led by the label of the item it
 belongs to: engine/passages.py) of the sources it cites, or of all sources when it cites none. The first
 sentence, the main claim, rests on the one passage that best answers the question, the passage shown as
-evidence. A sentence is supported when (1) its numbers (with their units), names and identifiers are in that
-passage, and (2) the passage says the same thing: a weighted sum of lexical overlap and embedding similarity
-reaches a threshold calibrated on a labelled set (bench/answer_checks.py). A first sentence that gives no
-number for "how many" fails too. When the main claim fails, the passage that best answers the question is
-shown first as evidence, and the model's text stays visible, marked unchecked.
+evidence (on the best of the file the question names, when it names one in full). A sentence is supported when
+(1) its numbers (with their units), names and identifiers are in that passage, and (2) the passage says the
+same thing: a weighted sum of lexical overlap and embedding similarity reaches a threshold calibrated on a
+labelled set (bench/answer_checks.py). A first sentence that gives no number for "how many" fails too. When
+the main claim fails, the passage that best answers the question is shown first as evidence, and the model's
+text stays visible, marked unchecked.
 """
 
 from __future__ import annotations
@@ -403,8 +404,8 @@ def rank_windows(query: str, windows: list[Window], vectors: _Vectors, weight: f
 
 def answering_passages(question: str, windows: list[Window], vectors: _Vectors,
                        exclude: set[str] = frozenset()) -> list[tuple[float, Window]]:
-    """Passages by how well they answer the question: relevance plus the answer-shape bonus. The main claim,
-    a yes/no answer and the evidence shown first all rest on the first of these."""
+    """Passages by how well they answer the question: relevance plus the answer-shape bonus. A yes/no answer
+    and the evidence shown first rest on the first of these, the main claim on the first of `in_named_file`."""
     bonus = answer_shape_bonus(question, windows)
     named = named_file_bonus(question, windows)
     if named is not None:
@@ -412,22 +413,28 @@ def answering_passages(question: str, windows: list[Window], vectors: _Vectors,
     return rank_windows(question, windows, vectors, bonus=bonus, exclude=exclude)
 
 
+def in_named_file(question: str, ranked: list[tuple[float, Window]]) -> list[tuple[float, Window]]:
+    """Only the passages of a file the question names in full ("pr's default page length": pr.1, not a number
+    from termios; "SHA crypt" does not name des_crypt.3), when some but not all passages are of such a file.
+    The evidence shown keeps the other files: restricting it too lost 4 right answers of answer_qa.jsonl."""
+    named = _of_named_file(question, [w for _, w in ranked], whole=True)
+    return ranked if named is None else [r for r, keep in zip(ranked, named) if keep]
+
+
+def _of_named_file(question: str, windows: list[Window], whole: bool) -> list[bool] | None:
+    """Which windows are of a file the question names (every word of the file's name when `whole`, any word
+    otherwise); None when it names none of them or all of them."""
+    asked = content_words(question)
+    named = [bool(w.file_terms) and (w.file_terms <= asked if whole else bool(w.file_terms & asked))
+             for w in windows]
+    return named if any(named) and not all(named) else None
+
+
 def named_file_bonus(question: str, windows: list[Window]) -> np.ndarray | None:
     """Passages of the file the question names rank higher ("How many columns does fold use?": fold.1), over
     other retrieved files that answer a like question. None when the question names none or all of them."""
-    asked = content_words(question)
-    named = np.array([bool(asked & w.file_terms) for w in windows], dtype=bool)
-    if named.all() or not named.any():
-        return None
-    return NAMED_FILE_BONUS * named.astype(np.float32)
-
-
-def in_named_file(question: str, ranked: list[tuple[float, Window]]) -> list[tuple[float, Window]]:
-    """Only the passages of a file the question names in full ("pr's default page length": pr.1, not a number
-    from termios; "SHA crypt" does not name des_crypt.3), when some but not all passages are of such a file."""
-    asked = content_words(question)
-    named = [bool(w.file_terms) and w.file_terms <= asked for _, w in ranked]
-    return [r for r, keep in zip(ranked, named) if keep] if any(named) and not all(named) else ranked
+    named = _of_named_file(question, windows, whole=False)
+    return None if named is None else NAMED_FILE_BONUS * np.array(named, dtype=np.float32)
 
 
 def support(claim: str, window: Window, vectors: _Vectors, weight: float, question: str = "") -> float:
@@ -443,8 +450,7 @@ def support(claim: str, window: Window, vectors: _Vectors, weight: float, questi
 def _claim_check(sentence: str, claim: str, question: str, windows: list[Window], vectors: _Vectors,
                  cfg: CheckConfig, cites: list[int], main: bool, exclude: set[str] = frozenset()) -> SentenceCheck:
     if main and question:  # the answer must rest on the passages that answer the question, not on any match
-        ranked = answering_passages(question, windows, vectors, exclude)
-        ranked = in_named_file(question, ranked)
+        ranked = in_named_file(question, answering_passages(question, windows, vectors, exclude))
     else:
         ranked = rank_windows(f"{claim} {question}".strip(), windows, vectors, exclude=exclude)
     ranked = ranked[:MAIN_CLAIM_WINDOWS if main and question else CLAIM_WINDOWS]
@@ -481,10 +487,11 @@ def _other_choice(claim: str, question: str, window: Window) -> str | None:
     pairs = [(n, _stem(word.lower())) for n, word in _NUMBERED_CHOICE.findall(window.sentence)]
     asked = content_words(question)
     named = {(n, word) for n, word in pairs if word in asked}
-    if len(pairs) < 2 or len(named) != 1 or not numbers(claim):
+    given = numbers(claim)
+    if len(pairs) < 2 or len(named) != 1 or not given:
         return None
     n, word = named.pop()
-    return None if n in numbers(claim) else f"{n} for {word}"
+    return None if n in given else f"{n} for {word}"
 
 
 def _other_default(claim: str, question: str, window: Window) -> str | None:
