@@ -21,6 +21,12 @@
    answered once; "today" shows the model's text, "checked" shows the evidence first when the
    main claim fails its check. Reported on the questions whose page was retrieved. The checks run as the app
    ships them (CheckConfig()), whatever this run's calibration finds.
+3. Grading: an answer is right when it states an accepted answer as whole words and no number its page lacks.
+   That grader is lenient ("0x128537694 (e2fsck(8))" holds "0"), so `bench/data/answer_judgments.jsonl` holds
+   hand verdicts on exact answer texts, written from the question, the accepted answers and the answer alone.
+   (It also requires a number's minus sign: "1" does not answer "-1".) The rule: wrong when the answer gives another value for what is asked, beside or instead of the right one,
+   or does not commit to one; invented detail about something else does not make it wrong. A verdict applies
+   only while the cached answer is the same text. The report gives the figures both ways.
 """
 
 from __future__ import annotations
@@ -50,6 +56,7 @@ from indexer.pipeline import Indexer
 from retrieval_quality import man_pages, render
 
 QA_FILE = ROOT / "bench" / "data" / "answer_qa.jsonl"
+JUDGMENTS_FILE = ROOT / "bench" / "data" / "answer_judgments.jsonl"
 SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its first measurement",
         "answer_qa_heldout.jsonl": "held out from the first round, tuned on in session 6",
         "answer_qa_heldout2.jsonl": "held out in session 5, tuned on in session 6",
@@ -63,8 +70,8 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
                                     "misses read in session 8",
         "answer_qa_heldout10.jsonl": "held out, written in session 8 before its first run; read after it",
         "answer_qa_heldout11.jsonl": "held out, written in session 8 after all its changes, measured once",
-        "answer_qa_heldout12.jsonl": "held out, written in session 9 with no check change after it; its answers "
-                                     "judged by hand before its flags were read, measured once"}
+        "answer_qa_heldout12.jsonl": "held out, written in session 9; its answers judged by hand before its flags "
+                                     "were read; read after its first run"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
@@ -98,8 +105,10 @@ def correct(text: str, answers: list[str]) -> bool:
         qs = quantities(a)
         units = {w for _, u in qs if u for w in re.findall(r"[A-Za-z]+", a)}
         words = [w.lower() for w in re.findall(r"[A-Za-z][\w-]*", a) if w not in units]
+        signed = re.findall(r"(?<![\w.])-\d[\d.]*", a)  # numbers() drops the sign: "1" is not "-1"
         if numbers(a) <= have_nums and all(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", low) for w in words) and \
-                all((n, u) in have_q or u is None for n, u in qs):
+                all((n, u) in have_q or u is None for n, u in qs) and \
+                all(re.search(rf"(?<![\w.-]){re.escape(n)}(?![\d])", low) for n in signed):
             return True
     return False
 
@@ -156,6 +165,17 @@ def calibrate(pairs, emb: Embedder) -> tuple[CheckConfig, dict]:
 
 # -- 2. evaluation -------------------------------------------------------------------------------------
 OUT = ROOT / "bench" / "out"
+
+
+def load_judgments(set_name: str) -> dict[tuple[str, str], dict]:
+    """Hand verdicts for this set, keyed by question and answer text (whitespace folded)."""
+    found = {}
+    if JUDGMENTS_FILE.exists():
+        for line in JUDGMENTS_FILE.read_text().splitlines():
+            j = json.loads(line) if line.strip() else None
+            if j and j["set"] == set_name:
+                found[(j["question"], " ".join(j["answer"].split()))] = j
+    return found
 
 
 def cache_file(qa_file: Path) -> Path:
@@ -237,6 +257,7 @@ def main() -> None:
     engine = Engine(EngineConfig(check_lexical_weight=check_cfg.lexical_weight, check_threshold=check_cfg.threshold,
                                  vector_cache=False), None, None, emb)  # only its checks run here
     rows = []
+    judgments = load_judgments(args.qa.name)
     for q, a in zip(qa, cache["answers"]):
         ans = Answer(a["answer"], [Source(**s) for s in a["sources"]], a["refused"])
         ans.cited = sorted(set(citations(ans.answer)))
@@ -247,12 +268,19 @@ def main() -> None:
         retrieved = any(Path(s.path).name == f"{q['page']}.md" for s in ans.sources)
         page_numbers = numbers(" ".join(s.text for s in ans.sources if Path(s.path).name == f"{q['page']}.md"))
         # right: states an accepted answer and no number its page does not hold ("300 (15 minutes)" is wrong)
-        right = correct(ans.answer, q["answers"]) and numbers(ans.answer) <= page_numbers | numbers(q["question"])
+        graded = correct(ans.answer, q["answers"]) and numbers(ans.answer) <= page_numbers | numbers(q["question"])
+        verdict = judgments.pop((q["question"], " ".join(ans.answer.split())), None)
+        right = graded if verdict is None else verdict["right"]
+        lead_right = correct(ans.shown, q["answers"])
         rows.append({"q": q["question"], "retrieved": retrieved, "refused": ans.refused, "right_today": right,
-                     "flagged": ans.lead is not None,
-                     "right_shown": right if ans.lead is None else correct(ans.shown, q["answers"]),
+                     "graded": graded, "judged": verdict is not None, "flagged": ans.lead is not None,
+                     "right_shown": right if ans.lead is None else lead_right,
+                     "graded_shown": graded if ans.lead is None else lead_right,
                      "answer": ans.answer, "lead": ans.lead_text, "t_answer": a["t_answer"], "t_check": t_check,
                      "reasons": [c.reason for c in ans.checks if not c.supported]})
+    if judgments:
+        print(f"{len(judgments)} hand verdicts of {args.qa.name} match no cached answer (stale):",
+              *[q for q, _ in judgments], sep="\n  ")
     print()
     half = len(rows) // 2
     parts = [(f"{args.qa.name} ({SETS.get(args.qa.name, 'new')})", rows)]
@@ -263,22 +291,31 @@ def main() -> None:
     (OUT / f"answer_checks_{args.qa.stem}.json").write_text(json.dumps({"calibration": cal, "rows": rows}, indent=1))
 
 
+def rates(got: list[dict], right_key: str, shown_key: str) -> tuple[float, float, float, float, int, int]:
+    """Right today, right first shown, wrong flagged, right flagged, and how many were wrong and right."""
+    n = len(got)
+    wrong = [r for r in got if not r[right_key]]
+    right = [r for r in got if r[right_key]]
+    return (sum(r[right_key] for r in got) / n, sum(r[shown_key] for r in got) / n,
+            sum(r["flagged"] for r in wrong) / max(1, len(wrong)),
+            sum(r["flagged"] for r in right) / max(1, len(right)), len(wrong), len(right))
+
+
 def report(label: str, rows: list[dict]) -> None:
     got = [r for r in rows if r["retrieved"] and not r["refused"]]
     n = len(got)
-    today = sum(r["right_today"] for r in got) / n
-    shown = sum(r["right_shown"] for r in got) / n
-    wrong = [r for r in got if not r["right_today"]]
-    right = [r for r in got if r["right_today"]]
-    flagged_wrong = sum(r["flagged"] for r in wrong) / max(1, len(wrong))
-    flagged_right = sum(r["flagged"] for r in right) / max(1, len(right))
+    today, shown, flagged_wrong, flagged_right, n_wrong, n_right = rates(got, "right_today", "right_shown")
     t_answer = sum(r["t_answer"] for r in got)
     t_check = sum(r["t_check"] for r in got)
-    print(f"\n{label}: {len(rows)} questions, page retrieved for {n}")
+    print(f"\n{label}: {len(rows)} questions, page retrieved for {n}; {sum(r['judged'] for r in got)} answers judged "
+          f"by hand")
     print(f"  answered correctly, first shown answer: today {today:.3f} → checked {shown:.3f} "
           f"({shown / today if today else float('inf'):.2f}x; target >= 0.7)")
-    print(f"  wrong answers flagged: {flagged_wrong:.3f} of {len(wrong)} (target >= 0.8)")
-    print(f"  right answers wrongly flagged: {flagged_right:.3f} of {len(right)} (target <= 0.1)")
+    print(f"  wrong answers flagged: {flagged_wrong:.3f} of {n_wrong} (target >= 0.8)")
+    print(f"  right answers wrongly flagged: {flagged_right:.3f} of {n_right} (target <= 0.1)")
+    g_today, g_shown, g_wrong, g_right, g_n_wrong, g_n_right = rates(got, "graded", "graded_shown")
+    print(f"  by the whole-word grader alone: today {g_today:.3f} → checked {g_shown:.3f}; wrong flagged "
+          f"{g_wrong:.3f} of {g_n_wrong}; right flagged {g_right:.3f} of {g_n_right}")
     print(f"  time the checks add: {t_check / t_answer:.3f} of the answer time "
           f"({1000 * t_check / n:.0f} ms vs {1000 * t_answer / n:.0f} ms per answer; target <= 0.10)")
 
