@@ -467,8 +467,11 @@ def _claim_check(sentence: str, claim: str, question: str, windows: list[Window]
         reason = "not in the passage it rests on: " + ", ".join(missing)
     elif score < cfg.threshold:
         reason = "the sources do not say this"
-    elif main and question and (default := _other_default(claim, question, window)):
-        reason = f"the passage it rests on says the default is {default}"
+    elif main and question and (missed := _missed_default(claim, question, window, ranked[0][1])):
+        reason = missed
+    elif main and question and _DEFAULT_QUESTION.search(question) and not YES_NO_QUESTION.search(question) \
+            and names_both_ways(claim):
+        reason = "it names both values and commits to neither"
     elif main and question and (choice := _other_choice(claim, question, window)):
         reason = f"the passage it rests on gives {choice}"
     elif main and question and _QUANTITY_QUESTION.search(question) and not numbers(claim) \
@@ -494,17 +497,46 @@ def _other_choice(claim: str, question: str, window: Window) -> str | None:
     return None if n in given else f"{n} for {word}"
 
 
-def _other_default(claim: str, question: str, window: Window) -> str | None:
-    """For "what is the default …": the default the window's sentence states, when the claim misses it (its
-    numbers, or for a claim without numbers the named value's words that the question does not say)."""
+def _other_default(claim: str, question: str, text: str) -> str | None:
+    """For "what is the default …": the default the text states, when the claim misses it (its numbers, or
+    the named value's words that the question does not say; a number where a name is the default, "1024" for
+    "the unit … is byte", misses it too unless the question asks for a number)."""
     if not _DEFAULT_QUESTION.search(question):
         return None
     if numbers(claim):
-        default = stated_default_number(window.sentence)
-        return default if default is not None and not numbers(default) <= numbers(claim) else None
-    default = stated_default_name(window.sentence)
-    named = content_words(default) - content_words(question) if default else set()
-    return default if named and not named <= content_words(claim) else None
+        default = stated_default_number(text)
+        if default is not None:
+            return default if not numbers(default) <= numbers(claim) else None
+        if _QUANTITY_QUESTION.search(question):
+            return None
+    default = stated_default_name(text)
+    if not default:
+        return None
+    asked, said = content_words(question), content_words(claim)
+    named = content_words(default) - asked
+    plural = content_words(" ".join(w + "s" for w in _WORD.findall(default))) - asked  # "bytes" stems to "byt"
+    return default if named and not (named <= said or plural <= said) else None
+
+
+def _missed_default(claim: str, question: str, window: Window, top: Window | None) -> str:
+    """Why the claim misses the default asked for: the one its own sentence states, else, when that sentence
+    states none, the one the passage that best answers the question states ("use ACTION to process it"
+    answers no "which ACTION by default" when the next sentence says "By default, ACTION is read")."""
+    if found := _other_default(claim, question, window.sentence):
+        return f"the passage it rests on says the default is {found}"
+    if top is None or _STATES_DEFAULT.search(window.sentence):
+        return ""
+    found = _other_default(claim, question, top.sentence if _STATES_DEFAULT.search(top.sentence) else top.text)
+    return f"the passage that answers the question says the default is {found}" if found else ""
+
+
+_BOTH_WAYS = ({"on", "off"}, {"yes", "no"}, {"true", "false"}, {"enabled", "disabled"})
+
+
+def names_both_ways(claim: str) -> bool:
+    """"--direct-io[on|off]" or "on or off" commits to neither value."""
+    said = {w.lower() for w in _WORD.findall(claim)}
+    return any(pair <= said for pair in _BOTH_WAYS)
 
 
 def _yes_no_check(sentence: str, claim: str, question: str, windows: list[Window], ctx: _Context,

@@ -39,12 +39,14 @@ def stated_default_boolean(text: str) -> bool | None:
 
 _NUMBER = r"(-?\d+(?:[.,:]\d+)*)"  # as engine.checks reads numbers: "1024:524288" is one
 _STATED_NUMBER = [  # each captures the number
-    re.compile(r"\bdefault(?:\s+(?:value|setting|level|size))?\s+(?:is|was)\s+(?:the\s+special\s+value\s+of\s+)?"
-               + _NUMBER, re.I),  # "the default is 3", "the default is the special value of 0"
+    re.compile(r"\bdefault(?:\s+(?:value|setting|level|size))?(?:\s+for\s+[\w-]+)?\s+(?:is|was)\s+"
+               r"(?:the\s+special\s+value\s+of\s+)?" + _NUMBER,
+               re.I),  # "the default is 3", "the default for n is 8", "the default is the special value of 0"
     re.compile(r"\bdefaults?\s+to\s+" + _NUMBER, re.I),  # "it defaults to 1"
     re.compile(r"\(default:?\s*" + _NUMBER, re.I),  # "(default: 3)", "(default 76)"
     re.compile(r"\bdefault\s+of\s+" + _NUMBER, re.I),  # "(default of 75 columns)"
     re.compile(_NUMBER + r"(?:\s+[a-z]+)?\s+by\s+default\b", re.I),  # "This is 16392 by default"
+    re.compile(r"\bby\s+default,?\s+" + _NUMBER, re.I),  # "By default 64 KB of buffer space is used"
     re.compile(_NUMBER + r"(?:\s+[a-z]+)?\s+\((?:this\s+is\s+)?(?:the\s+)?default\)",
                re.I),  # "100,000 bytes through 900,000 bytes (the default)"
 ]
@@ -60,8 +62,11 @@ _STATED_NAME = [  # a single word closes the phrase: "the default is --check=crc
     re.compile(r"\bdefault(?:\s+(?:value|setting|mode))?\s+is\s+" + _NAME + r"[.,;)]", re.I),
     re.compile(r"\bdefaults?\s+to\s+" + _NAME + r"[.,;)]", re.I),
     re.compile(r"\(default:\s*" + _NAME + r"\)", re.I),
+    re.compile(r"\bby\s+default,?\s+(?:[\w-]+,?\s+){1,6}?is\s+" + _NAME + r"[.,;)]",
+               re.I),  # "By default, ACTION is read,", "By default, the unit, sizes are expressed in, is byte,"
 ]
-_NOT_A_NAME = {"the", "a", "an", "to", "not", "no", "yes", "on", "off", "true", "false", "none", "zero", "used", "set"}
+_NOT_A_NAME = {"the", "a", "an", "to", "not", "no", "yes", "on", "off", "true", "false", "none", "used", "set",
+               "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}  # numbers
 
 
 def stated_default_name(sentence: str) -> str | None:

@@ -73,3 +73,63 @@ def test_a_question_about_what_happens_when_none_is_given_asks_for_the_default()
     wrong = check_sentences("It reads items from the standard input.", [xargs], None, question=question)[0]
     assert not wrong.supported and wrong.reason == "the passage it rests on says the default is echo"
     assert check_sentences("It executes echo.", [xargs], None, question=question)[0].supported
+
+
+def test_defaults_stated_after_by_default_or_for_a_named_argument():
+    assert stated_default_number("By default 64 KB of buffer space is used for each file.") == "64"
+    assert stated_default_number("-x9,17 will set tabs at positions 9, 17, 25, 33, etc. The default for n is 8.") == "8"
+    assert stated_default_name("By default, ACTION is read, which means that devices are read.") == "read"
+    assert stated_default_name("By default, the unit, sizes are expressed in, is byte, and unit prefixes are "
+                               "in power of 2^10 (1024).") == "byte"
+    assert stated_default_name("By default, max-lines is one.") is None  # a number word: not a name
+
+
+LESS_BUFFERS = Source(1, "/docs/less.1.md", 0, None, None, """       -bn or --buffers=n
+              Specifies the amount of buffer space less will use for each file, in units of kilobytes (1024 bytes).
+              By default 64 KB of buffer space is used for each file (unless the file is a pipe; see the -B option).
+""")
+
+
+def test_a_number_of_the_passage_is_not_the_default_it_states_after_by_default():
+    question = "How much buffer space does less use for each file by default?"
+    wrong = check_sentences("1024 bytes.", [LESS_BUFFERS], None, question=question)[0]
+    assert not wrong.supported and "the default is 64" in wrong.reason
+    assert check_sentences("64 KB.", [LESS_BUFFERS], None, question=question)[0].supported
+
+
+FINDMNT_BYTES = Source(1, "/docs/findmnt.8.md", 0, None, None, """       -b, --bytes
+              Print the sizes in bytes rather than in a human-readable format.
+              By default, the unit, sizes are expressed in, is byte, and unit prefixes are in power of 2^10 (1024).
+""")
+
+
+def test_a_number_where_the_passage_states_a_named_default_misses_it():
+    question = "In which unit does findmnt express sizes by default?"
+    wrong = check_sentences("1024", [FINDMNT_BYTES], None, question=question)[0]
+    assert not wrong.supported and wrong.reason == "the passage it rests on says the default is byte"
+    assert check_sentences("In bytes.", [FINDMNT_BYTES], None, question=question)[0].supported
+
+
+GREP_DEVICES = Source(1, "/docs/grep.1.md", 0, None, None, """       -D ACTION, --devices=ACTION
+              If an input file is a device, FIFO or socket, use ACTION to process it. By default, ACTION is read,
+              which means that devices are read just as if they were ordinary files.
+""")
+
+
+def test_a_claim_resting_on_a_sentence_without_the_default_misses_the_one_its_neighbour_states():
+    question = "Which ACTION does grep apply to devices, FIFOs and sockets by default?"
+    wrong = check_sentences("If an input file is a device, FIFO or socket, use ACTION to process it.", [GREP_DEVICES],
+                            None, question=question)[0]
+    assert not wrong.supported and wrong.reason.endswith("says the default is read")
+    assert check_sentences("ACTION is read.", [GREP_DEVICES], None, question=question)[0].supported
+
+
+def test_an_answer_naming_both_values_commits_to_neither():
+    losetup = Source(1, "/docs/losetup.8.md", 0, None, None, """       --direct-io[=on|off]
+              Enable or disable direct I/O for the backing file. The optional argument can be either on or off.
+              If the optional argument is omitted, it defaults to on.
+""")
+    question = "What does losetup's --direct-io default to when its argument is omitted?"
+    wrong = check_sentences("--direct-io[on|off]", [losetup], None, question=question)[0]
+    assert not wrong.supported and wrong.reason == "it names both values and commits to neither"
+    assert check_sentences("It defaults to on.", [losetup], None, question=question)[0].supported
