@@ -72,8 +72,8 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
         "answer_qa_heldout11.jsonl": "held out, written in session 8 after all its changes, measured once",
         "answer_qa_heldout12.jsonl": "held out, written in session 9; its answers judged by hand before its flags "
                                      "were read; read after its first run",
-        "answer_qa_heldout13.jsonl": "held out, written in session 9 after all its changes; its answers judged by "
-                                     "hand before its flags were read, measured once"}
+        "answer_qa_heldout13.jsonl": "held out, written in session 9 after its first changes; answers judged by "
+                                     "hand before its flags were read; read after its first run"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))

@@ -28,7 +28,8 @@ from engine.yes_no import YES_NO_QUESTION, answer_polarity, expected_answer
 CITATION = re.compile(r"\s*\[(\d{1,3})\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]»]*\s+(?=[\"'(«\[]?[A-Z0-9])|\n+")
 _WRAPPED = re.compile(r"(?<=[\w,;])[ \t]*\n[ \t]*(?=[a-z0-9(/])")  # a hard-wrapped line continues the sentence
-_ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "dr.", "mr.", "mrs.", "ms.", "st.", "no.", "fig.", "approx.", "cf.")
+_ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "dr.", "mr.", "mrs.", "ms.", "st.", "fig.", "approx.", "cf.")
+_BEFORE_A_NUMBER = ("no.",)  # "No. 5" goes on; "No. This is because …" is an answer and its reason
 _WORD = re.compile(r"[\w'-]+", re.UNICODE)
 _NUMBER = re.compile(r"(?<![A-Za-z0-9_])\d+(?:[.,:]\d+)*")  # a unit may follow ("30s", "4G"); "ext4" is no number
 _NUMBER_UNIT = re.compile(r"(?<![A-Za-z_])(?<=\d)(?=[A-Za-z%])")  # between "90" and "s" in "90s"
@@ -145,7 +146,8 @@ def split_sentences(text: str) -> list[str]:
         piece = piece.strip()
         if not piece:
             continue
-        if out and out[-1].lower().endswith(_ABBREVIATIONS):
+        if out and (out[-1].lower().endswith(_ABBREVIATIONS) or
+                    out[-1].lower().endswith(_BEFORE_A_NUMBER) and piece[:1].isdigit()):
             out[-1] += " " + piece
         else:
             out.append(piece)

@@ -21,6 +21,8 @@ _BY_DEFAULT = re.compile(r"\bby default\b", re.I)
 _MARKS_DEFAULT = re.compile(r"\bby default\b|\((?:this is )?the default\)|\(default\)|\bthis is the default\b", re.I)
 MIN_ASKED_WORDS = 2  # "Is it on by default?" names too little to find the sentence that answers it
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_MARKS_THE_ONE_BEFORE = re.compile(r"^(?:this|that|it)\s+is\s+the\s+default(?:\s+\w+)?\.?$",
+                                   re.I)  # "-P Never follow symbolic links. This is the default behaviour."
 _SETTING = re.compile(r"[\w.-]+=|\b[a-z]+[A-Z]\w*|\b[A-Z]\w*[a-z][A-Z]\w*")  # "FactoryReset=", "SpeedMeter"
 
 
@@ -64,6 +66,17 @@ def done_by_default(question: str, passage: str, terms: Terms = _plain_words,
     asked = terms(_BY_DEFAULT.sub(" ", _NOT.sub(" ", question))) - ignore
     if len(asked) < MIN_ASKED_WORDS:
         return None
-    found = {not _NOT.search(sentence) for sentence in _SENTENCE.split(passage)
+    found = {not _NOT.search(sentence) for sentence in _default_statements(passage)
              if _MARKS_DEFAULT.search(sentence) and asked <= terms(sentence)}
     return found.pop() if len(found) == 1 else None
+
+
+def _default_statements(passage: str) -> list[str]:
+    """The passage's sentences, a bare "This is the default behaviour." joined to the sentence it marks."""
+    out: list[str] = []
+    for sentence in _SENTENCE.split(passage):
+        if out and _MARKS_THE_ONE_BEFORE.match(sentence.strip()):
+            out[-1] += " " + sentence
+        else:
+            out.append(sentence)
+    return out

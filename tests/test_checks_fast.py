@@ -19,6 +19,7 @@ def test_sentences_numbers_and_units():
         "It rises for 4 hours [1].", "Bake it, e.g. at 250 °C.", "Done!"]
     assert split_sentences("a line that wraps\ninto the next. Row two,\nStill row three") == [
         "a line that wraps into the next.", "Row two,", "Still row three"]
+    assert split_sentences("No. It is off by default, see No. 5.") == ["No.", "It is off by default, see No. 5."]
     assert numbers("four to six hours, 8,000 ports, 2.5 kg, 30s, ext4") == {"4", "6", "8000", "2.5", "30"}
     assert missing_facts("It takes 10 seconds.", LOCK.text) == ["10 second"]
     assert missing_facts("It takes 10 minutes.", LOCK.text) == []

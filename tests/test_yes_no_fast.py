@@ -81,3 +81,16 @@ def test_an_option_marked_as_the_default_answers_yes_or_no():
     yes = check_sentences("Yes, it does.", [DU], None, question=question)[0]
     assert not yes.supported and yes.reason == "the passage it rests on says no"
     assert expected_answer("Does du dereference all symbolic links by default?", DU.text) is None  # not marked
+
+
+def test_this_is_the_default_marks_the_sentence_before_it():
+    find = Source(1, "/docs/find.1.md", 0, None, None, """       -P     Never follow symbolic links. This is the default behaviour. When find
+              examines or prints information about files, and the file is a symbolic link, the information
+              used shall be taken from the properties of the symbolic link itself.
+""")
+    question = "Does find follow symbolic links by default?"
+    checks = check_sentences("No. This is because find does not follow symbolic links by default.", [find], None,
+                             question=question)
+    assert [c.sentence for c in checks][0] == "No." and checks[0].supported
+    wrong = check_sentences("Yes.", [find], None, question=question)[0]
+    assert not wrong.supported and wrong.reason == "the passage it rests on says no"
