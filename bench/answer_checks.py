@@ -75,8 +75,8 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
                                      "were read; read after its first run",
         "answer_qa_heldout13.jsonl": "held out, written in session 9 after its first changes; answers judged by "
                                      "hand before its flags were read; read after its first run",
-        "answer_qa_heldout14.jsonl": "held out, written in session 9 after all its changes; answers judged by hand "
-                                     "before its flags were read, measured once"}
+        "answer_qa_heldout14.jsonl": "held out, written in session 9 after its set-12 and set-13 changes; answers judged "
+                                     "by hand before its flags were read; read after its first run"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))

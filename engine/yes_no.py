@@ -18,7 +18,8 @@ _ANSWER = re.compile(r"^\W*(yes|no)\b", re.I)
 _NEGATED = re.compile(r"\b(not|disabled?|off|never)\b", re.I)  # "Is X disabled by default?": "Yes" means false
 _NOT = re.compile(r"\b(not|never|no longer)\b|n't\b", re.I)  # negates what a sentence says is done by default
 _BY_DEFAULT = re.compile(r"\bby default\b", re.I)
-_MARKS_DEFAULT = re.compile(r"\bby default\b|\((?:this is )?the default\)|\(default\)|\bthis is the default\b", re.I)
+_MARKS_DEFAULT = re.compile(r"\bby default\b|\((?:this is )?the default\)|\(default\)|\bthis is the default\b|"
+                            r"\bdefaults\s+to\s+(?:not\s+)?\w+ing\b", re.I)  # "defaults to not changing the …"
 MIN_ASKED_WORDS = 2  # "Is it on by default?" names too little to find the sentence that answers it
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _MARKS_THE_ONE_BEFORE = re.compile(r"^(?:this|that|it)\s+is\s+the\s+default(?:\s+\w+)?\.?$",
@@ -67,8 +68,13 @@ def done_by_default(question: str, passage: str, terms: Terms = _plain_words,
     if len(asked) < MIN_ASKED_WORDS:
         return None
     found = {not _NOT.search(sentence) for sentence in _default_statements(passage)
-             if _MARKS_DEFAULT.search(sentence) and asked <= terms(sentence)}
+             if _MARKS_DEFAULT.search(sentence) and _says_all(asked, terms(sentence))}
     return found.pop() if len(found) == 1 else None
+
+
+def _says_all(asked: set[str], said: set[str]) -> bool:
+    """Every asked word is said, a verb also as its -ing form ("change" in "defaults to not changing")."""
+    return all(w in said or f"{w.removesuffix('e')}ing" in said for w in asked)
 
 
 def _default_statements(passage: str) -> list[str]:

@@ -94,3 +94,13 @@ def test_this_is_the_default_marks_the_sentence_before_it():
     assert [c.sentence for c in checks][0] == "No." and checks[0].supported
     wrong = check_sentences("Yes.", [find], None, question=question)[0]
     assert not wrong.supported and wrong.reason == "the passage it rests on says no"
+
+
+def test_defaults_to_not_doing_something_answers_no():
+    runuser = Source(1, "/docs/runuser.1.md", 0, None, None, """       For backward compatibility, runuser defaults to not
+       changing the current directory and to setting only the environment variables HOME and SHELL.
+""")
+    question = "Does runuser change the current directory by default?"
+    assert check_sentences("No.", [runuser], None, question=question)[0].supported
+    wrong = check_sentences("Yes.", [runuser], None, question=question)[0]
+    assert not wrong.supported and wrong.reason == "the passage it rests on says no"
