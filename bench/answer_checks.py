@@ -26,8 +26,10 @@
    That grader is lenient ("0x128537694 (e2fsck(8))" holds "0"), so `bench/data/answer_judgments.jsonl` holds
    hand verdicts on exact answer texts, written from the question, the accepted answers and the answer alone.
    (It also requires a number's minus sign: "1" does not answer "-1".) The rule: wrong when the answer gives another value for what is asked, beside or instead of the right one,
-   or does not commit to one; invented detail about something else does not make it wrong. A verdict applies
-   only while the cached answer is the same text. The report gives the figures both ways.
+   or does not commit to one; invented detail about something else does not make it wrong. The evidence shown
+   first gets a verdict only for yes/no questions, whose passages never say "yes" or "no" ("By default, gzip
+   keeps the original file name"). A verdict applies only while its text is the same. The report gives the
+   figures both ways.
 """
 
 from __future__ import annotations
@@ -175,13 +177,14 @@ OUT = ROOT / "bench" / "out"
 
 
 def load_judgments(set_name: str) -> dict[tuple[str, str], dict]:
-    """Hand verdicts for this set, keyed by question and answer text (whitespace folded)."""
+    """Hand verdicts for this set, keyed by question and text (whitespace folded): the model's answer, or the
+    evidence shown first ("lead")."""
     found = {}
     if JUDGMENTS_FILE.exists():
         for line in JUDGMENTS_FILE.read_text().splitlines():
             j = json.loads(line) if line.strip() else None
             if j and j["set"] == set_name:
-                found[(j["question"], " ".join(j["answer"].split()))] = j
+                found[(j["question"], " ".join(j.get("answer", j.get("lead", "")).split()))] = j
     return found
 
 
@@ -278,11 +281,15 @@ def main() -> None:
         graded = correct(ans.answer, q["answers"]) and numbers(ans.answer) <= page_numbers | numbers(q["question"])
         verdict = judgments.pop((q["question"], " ".join(ans.answer.split())), None)
         right = graded if verdict is None else verdict["right"]
-        lead_right = correct(ans.shown, q["answers"])
+        lead_graded = correct(ans.shown, q["answers"])
+        lead_verdict = judgments.pop((q["question"], " ".join((ans.lead_text or "").split())), None) \
+            if ans.lead is not None else None
+        lead_right = lead_graded if lead_verdict is None else lead_verdict["right"]
         rows.append({"q": q["question"], "retrieved": retrieved, "refused": ans.refused, "right_today": right,
-                     "graded": graded, "judged": verdict is not None, "flagged": ans.lead is not None,
+                     "graded": graded, "judged": verdict is not None, "lead_judged": lead_verdict is not None,
+                     "flagged": ans.lead is not None,
                      "right_shown": right if ans.lead is None else lead_right,
-                     "graded_shown": graded if ans.lead is None else lead_right,
+                     "graded_shown": graded if ans.lead is None else lead_graded,
                      "answer": ans.answer, "lead": ans.lead_text, "t_answer": a["t_answer"], "t_check": t_check,
                      "reasons": [c.reason for c in ans.checks if not c.supported]})
     if judgments:
@@ -314,8 +321,8 @@ def report(label: str, rows: list[dict]) -> None:
     today, shown, flagged_wrong, flagged_right, n_wrong, n_right = rates(got, "right_today", "right_shown")
     t_answer = sum(r["t_answer"] for r in got)
     t_check = sum(r["t_check"] for r in got)
-    print(f"\n{label}: {len(rows)} questions, page retrieved for {n}; {sum(r['judged'] for r in got)} answers judged "
-          f"by hand")
+    print(f"\n{label}: {len(rows)} questions, page retrieved for {n}; judged by hand: {sum(r['judged'] for r in got)} "
+          f"answers, {sum(r['lead_judged'] for r in got)} leads")
     print(f"  answered correctly, first shown answer: today {today:.3f} → checked {shown:.3f} "
           f"({shown / today if today else float('inf'):.2f}x; target >= 0.7)")
     print(f"  wrong answers flagged: {flagged_wrong:.3f} of {n_wrong} (target >= 0.8)")
