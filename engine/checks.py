@@ -520,13 +520,13 @@ def _other_default(claim: str, question: str, text: str) -> str | None:
     return default if named and not (named <= said or plural <= said) else None
 
 
-def _missed_default(claim: str, question: str, window: Window, top: Window | None) -> str:
+def _missed_default(claim: str, question: str, window: Window, top: Window) -> str:
     """Why the claim misses the default asked for: the one its own sentence states, else, when that sentence
     states none, the one the passage that best answers the question states ("use ACTION to process it"
     answers no "which ACTION by default" when the next sentence says "By default, ACTION is read")."""
     if found := _other_default(claim, question, window.sentence):
         return f"the passage it rests on says the default is {found}"
-    if top is None or _STATES_DEFAULT.search(window.sentence):
+    if _STATES_DEFAULT.search(window.sentence):
         return ""
     found = _other_default(claim, question, top.sentence if _STATES_DEFAULT.search(top.sentence) else top.text)
     return f"the passage that answers the question says the default is {found}" if found else ""

@@ -19,7 +19,8 @@ _NEGATED = re.compile(r"\b(not|disabled?|off|never)\b", re.I)  # "Is X disabled 
 _NOT = re.compile(r"\b(not|never|no longer)\b|n't\b", re.I)  # negates what a sentence says is done by default
 _BY_DEFAULT = re.compile(r"\bby default\b", re.I)
 _MARKS_DEFAULT = re.compile(r"\bby default\b|\((?:this is )?the default\)|\(default\)|\bthis is the default\b|"
-                            r"\bdefaults\s+to\s+(?:not\s+)?\w+ing\b", re.I)  # "defaults to not changing the …"
+                            r"\bdefaults\s+to\s+(?:not\s+)?(?!(?:no|some|any|every)thing\b|string\b)\w+ing\b",
+                            re.I)  # "defaults to not changing the …" (not "defaults to nothing")
 MIN_ASKED_WORDS = 2  # "Is it on by default?" names too little to find the sentence that answers it
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _MARKS_THE_ONE_BEFORE = re.compile(r"^(?:this|that|it)\s+is\s+the\s+default(?:\s+\w+)?\.?$",
