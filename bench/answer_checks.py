@@ -22,11 +22,12 @@
    answered once; "today" shows the model's text, "checked" shows the evidence first when the
    main claim fails its check. Reported on the questions whose page was retrieved. The checks run as the app
    ships them (CheckConfig()), whatever this run's calibration finds.
-3. Grading: an answer is right when it states an accepted answer as whole words and no number its page lacks.
-   That grader is lenient ("0x128537694 (e2fsck(8))" holds "0"), so `bench/data/answer_judgments.jsonl` holds
-   hand verdicts on exact answer texts, written from the question, the accepted answers and the answer alone.
-   (It also requires a number's minus sign: "1" does not answer "-1".) The rule: wrong when the answer gives another value for what is asked, beside or instead of the right one,
-   or does not commit to one; invented detail about something else does not make it wrong. The evidence shown
+3. Grading: an answer is right when it states an accepted answer as whole words (a number with its minus
+   sign: "1" does not answer "-1") and no number its page lacks. That grader is lenient ("0x128537694
+   (e2fsck(8))" holds "0"), so `bench/data/answer_judgments.jsonl` holds hand verdicts on exact answer texts,
+   written from the question, the accepted answers and the answer alone. The rule: wrong when the answer gives
+   another value for what is asked, beside or instead of the right one, or does not commit to one; invented
+   detail about something else does not make it wrong. The evidence shown
    first gets a verdict only for yes/no questions, whose passages never say "yes" or "no" ("By default, gzip
    keeps the original file name"). A verdict applies only while its text is the same. The report gives the
    figures both ways.
@@ -77,8 +78,8 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
                                      "were read; read after its first run",
         "answer_qa_heldout13.jsonl": "held out, written in session 9 after its first changes; answers judged by "
                                      "hand before its flags were read; read after its first run",
-        "answer_qa_heldout14.jsonl": "held out, written in session 9 after its set-12 and set-13 changes; answers judged "
-                                     "by hand before its flags were read; read after its first run",
+        "answer_qa_heldout14.jsonl": "held out, written in session 9 after its set-12 and set-13 changes; answers "
+                                     "judged by hand before its flags were read; read after its first run",
         "answer_qa_heldout15.jsonl": "held out, written in session 9 after all its changes; answers judged by hand "
                                      "before its flags were read, measured once"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)

@@ -84,9 +84,9 @@ def test_an_option_marked_as_the_default_answers_yes_or_no():
 
 
 def test_this_is_the_default_marks_the_sentence_before_it():
-    find = Source(1, "/docs/find.1.md", 0, None, None, """       -P     Never follow symbolic links. This is the default behaviour. When find
-              examines or prints information about files, and the file is a symbolic link, the information
-              used shall be taken from the properties of the symbolic link itself.
+    find = Source(1, "/docs/find.1.md", 0, None, None, """       -P     Never follow symbolic links. This is the default
+              behaviour. When find examines or prints information about files, and the file is a symbolic
+              link, the information used shall be taken from the properties of the symbolic link itself.
 """)
     question = "Does find follow symbolic links by default?"
     checks = check_sentences("No. This is because find does not follow symbolic links by default.", [find], None,
@@ -97,8 +97,8 @@ def test_this_is_the_default_marks_the_sentence_before_it():
 
 
 def test_defaults_to_not_doing_something_answers_no():
-    runuser = Source(1, "/docs/runuser.1.md", 0, None, None, """       For backward compatibility, runuser defaults to not
-       changing the current directory and to setting only the environment variables HOME and SHELL.
+    runuser = Source(1, "/docs/runuser.1.md", 0, None, None, """       For backward compatibility, runuser
+       defaults to not changing the current directory and to setting only the environment variables HOME and SHELL.
 """)
     question = "Does runuser change the current directory by default?"
     assert check_sentences("No.", [runuser], None, question=question)[0].supported
