@@ -27,10 +27,9 @@
    (e2fsck(8))" holds "0"), so `bench/data/answer_judgments.jsonl` holds hand verdicts on exact answer texts,
    written from the question, the accepted answers and the answer alone. The rule: wrong when the answer gives
    another value for what is asked, beside or instead of the right one, or does not commit to one; invented
-   detail about something else does not make it wrong. The evidence shown
-   first gets a verdict only for yes/no questions, whose passages never say "yes" or "no" ("By default, gzip
-   keeps the original file name"). A verdict applies only while its text is the same. The report gives the
-   figures both ways.
+   detail about something else does not make it wrong. The evidence shown first gets a verdict only for
+   yes/no questions, whose passages never say "yes" or "no" ("By default, gzip keeps the original file
+   name"). A verdict applies only while its text is the same. The report gives the figures both ways.
 """
 
 from __future__ import annotations
