@@ -20,7 +20,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from engine.defaults import stated_default_boolean, stated_default_name, stated_default_number
+from engine.defaults import BOOLEAN_PAIRS, stated_default_boolean, stated_default_name, stated_default_number
 from engine.passages import source_items
 from engine.prompting import Source
 from engine.yes_no import YES_NO_QUESTION, answer_polarity, expected_answer
@@ -472,7 +472,7 @@ def _claim_check(sentence: str, claim: str, question: str, windows: list[Window]
     elif main and question and (missed := _missed_default(claim, question, window, ranked[0][1])):
         reason = missed
     elif main and question and _DEFAULT_QUESTION.search(question) and not YES_NO_QUESTION.search(question) \
-            and names_both_ways(claim):
+            and _names_both_ways(claim):
         reason = "it names both values and commits to neither"
     elif main and question and (choice := _other_choice(claim, question, window)):
         reason = f"the passage it rests on gives {choice}"
@@ -532,13 +532,10 @@ def _missed_default(claim: str, question: str, window: Window, top: Window) -> s
     return f"the passage that answers the question says the default is {found}" if found else ""
 
 
-_BOTH_WAYS = ({"on", "off"}, {"yes", "no"}, {"true", "false"}, {"enabled", "disabled"})
-
-
-def names_both_ways(claim: str) -> bool:
+def _names_both_ways(claim: str) -> bool:
     """"--direct-io[on|off]" or "on or off" commits to neither value."""
     said = {w.lower() for w in _WORD.findall(claim)}
-    return any(pair <= said for pair in _BOTH_WAYS)
+    return any(set(pair) <= said for pair in BOOLEAN_PAIRS)
 
 
 def _yes_no_check(sentence: str, claim: str, question: str, windows: list[Window], ctx: _Context,

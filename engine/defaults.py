@@ -19,17 +19,19 @@ def _the_one(values: set[T]) -> T | None:
     return next(iter(values)) if len(values) == 1 else None
 
 
-_VALUE = r"[\"'«“]?(yes|no|on|off|true|false|enabled|disabled)\b"
+BOOLEAN_PAIRS = (("yes", "no"), ("on", "off"), ("true", "false"), ("enabled", "disabled"))  # (true, false) words
+_BOOLEAN = "|".join(word for pair in BOOLEAN_PAIRS for word in pair)
+_VALUE = r"[\"'«“]?(" + _BOOLEAN + r")\b"
 _STATED_BOOLEAN = [  # each captures the value
     re.compile(r"\bdefault(?:s|ed)?\s+to\s+" + _VALUE, re.I),  # "Defaults to true"
     re.compile(r"\bdefault(?:\s+(?:value|setting))?\s*(?:is(?:\s+set\s+to)?|:|=)\s*" + _VALUE,
                re.I),  # "The default value is false", "default: no" (not "the default on Debian")
     re.compile(r"\bby\s+default,?\s+(?:it\s+)?(?:is\s+)?(?:set\s+to\s+)?" + _VALUE,
                re.I),  # "By default it is set to "true""
-    re.compile(r"\b(yes|no|on|off|true|false|enabled|disabled)[\"'»”]?\s+(?:is\s+)?(?:\(the default\)|by default|"
-               r"the default)", re.I),  # "When false (the default)", "enabled by default"
+    re.compile(r"\b(" + _BOOLEAN + r")[\"'»”]?\s+(?:is\s+)?(?:\(the default\)|by default|the default)",
+               re.I),  # "When false (the default)", "enabled by default"
 ]
-_TRUE = {"yes", "on", "true", "enabled"}
+_TRUE = {true for true, _ in BOOLEAN_PAIRS}
 
 
 def stated_default_boolean(text: str) -> bool | None:
