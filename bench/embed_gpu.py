@@ -2,6 +2,8 @@
 the CPU's, each backend's speed on the same chunks, and the search-model fine-tune on the GPU against the CPU.
 
     python bench/embed_gpu.py --model DIR [--chunks 4000] [--pairs 512]
+    python bench/embed_gpu.py --model DIR --halve OUT     # here: a copy at fp16, small enough to carry
+
 
 Made for the device tool's GPU machine, which has torch, sentence-transformers and onnxruntime but not LanceDB,
 so it measures the embedder alone (no index). Chunks are the generated corpus of `benchlib.make_corpus`,
@@ -15,6 +17,7 @@ import json
 import os
 import platform
 import random
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -47,6 +50,25 @@ def sample_chunks(n: int, work: Path) -> list[str]:
     return chunks[:n]
 
 
+def copy_weights(model: Path, out: Path, dtype: str) -> Path:
+    """A copy of a sentence-transformers folder with its safetensors weights cast to `dtype`."""
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    shutil.copytree(model, out, dirs_exist_ok=True)
+    weights = load_file(str(model / "model.safetensors"))
+    cast = {k: v.to(getattr(torch, dtype)) for k, v in weights.items()}
+    save_file(cast, str(out / "model.safetensors"), metadata={"format": "pt"})
+    return out
+
+
+def stored_at_fp16(model: Path) -> bool:
+    from safetensors import safe_open
+
+    with safe_open(str(model / "model.safetensors"), "pt") as f:
+        return any(str(f.get_slice(k).get_dtype()) == "F16" for k in f.keys())
+
+
 def speed(emb, texts: list[str]) -> tuple[float, np.ndarray]:
     """Chunks per second after a warm-up batch, and the vectors."""
     emb.embed(texts[:WARM_UP])
@@ -67,7 +89,11 @@ def main() -> None:
     ap.add_argument("--chunks", type=int, default=4000)
     ap.add_argument("--pairs", type=int, default=512, help="question-chunk pairs for one tuning epoch")
     ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument("--halve", type=Path, help="only write an fp16 copy of --model here, to carry")
     args = ap.parse_args()
+    if args.halve:
+        copy_weights(args.model, args.halve, "float16")
+        return
 
     import onnxruntime as ort
     import torch
@@ -75,6 +101,9 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="hearth-gpu-"))
     os.environ.setdefault("HEARTH_EMBEDDER_CACHE", str(work / "exports"))
     data = resolve_data_dir(work / "data").ensure()
+    if stored_at_fp16(args.model):
+        print("weights carried at fp16: widened to fp32 (every backend below uses the same rounded weights)")
+        args.model = copy_weights(args.model, work / "model-fp32", "float32")
     texts = sample_chunks(args.chunks, work / "corpus")
     gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "none"
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPU cores, GPU {gpu}; torch {torch.__version__}, "
