@@ -37,6 +37,9 @@ _NAME = re.compile(r"(?<![\w.])[A-Z][\w'-]*[A-Za-z0-9](?:\s+[A-Z][\w'-]*[A-Za-z0
 MAX_EVIDENCE_CANDIDATES = 16  # passages embedded per claim, after a lexical pre-selection
 MAIN_CLAIM_WINDOWS = 1  # the main claim rests on the passage that best answers the question: the evidence
 CLAIM_WINDOWS = 3  # best-ranked passages a claim may rest on
+# Answering passages a yes/no answer may rest on: the first may be cut mid-sentence at its chunk's end, or
+# describe a setting with a longer name ("RequiredFamilyForOnline=" for "RequiredForOnline=").
+YES_NO_PASSAGES = 3
 RANK_LEXICAL_WEIGHT = 0.5  # passages are ranked by 0.5 × IDF-weighted overlap + 0.5 × embedding similarity
 LABEL_BONUS = 1.0  # × the IDF share of the question's terms in the item's label: it defines what is asked
 WINDOW_SIDE = 1  # sentences on each side of a source sentence in its passage
@@ -406,8 +409,9 @@ def rank_windows(query: str, windows: list[Window], vectors: _Vectors, weight: f
 
 def answering_passages(question: str, windows: list[Window], vectors: _Vectors,
                        exclude: set[str] = frozenset()) -> list[tuple[float, Window]]:
-    """Passages by how well they answer the question: relevance plus the answer-shape bonus. A yes/no answer
-    and the evidence shown first rest on the first of these, the main claim on the first of `in_named_file`."""
+    """Passages by how well they answer the question: relevance plus the answer-shape bonus. The evidence shown
+    first rests on the first of these, a yes/no answer on `yes_no_passage`, the main claim on the first of
+    `in_named_file`."""
     bonus = answer_shape_bonus(question, windows)
     named = named_file_bonus(question, windows)
     if named is not None:
@@ -545,17 +549,25 @@ def _yes_no_check(sentence: str, claim: str, question: str, windows: list[Window
     said = answer_polarity(claim)
     if said is None or not YES_NO_QUESTION.search(question):
         return None
-    ranked = answering_passages(question, windows, ctx.vectors, ctx.exclude)
-    if not ranked:
+    found = yes_no_passage(question, answering_passages(question, windows, ctx.vectors, ctx.exclude), ctx)
+    if found is None:
         return None
-    window = ranked[0][1]
-    expected = expected_answer(question, window.text, content_words, frozenset(ctx.exclude))
-    if expected is None:
-        return None
+    window, expected = found
     evidence = window.sentence if stated_default_boolean(window.sentence) is not None else window.text
     agrees = said == expected
     return SentenceCheck(sentence, agrees, window.source, evidence, 1.0 if agrees else 0.0, [], cites,
                          "" if agrees else f"the passage it rests on says {'yes' if expected else 'no'}")
+
+
+def yes_no_passage(question: str, ranked: list[tuple[float, Window]], ctx: _Context) -> tuple[Window, bool] | None:
+    """The best-ranked of the first YES_NO_PASSAGES answering passages that says yes or no to the question
+    (a stated default of the setting it names, or a sentence marking what is done by default that holds all
+    its words), with what it says; None when none does."""
+    for _, window in ranked[:YES_NO_PASSAGES]:
+        expected = expected_answer(question, window.text, content_words, frozenset(ctx.exclude), window.label)
+        if expected is not None:
+            return window, expected
+    return None
 
 
 def only_repeats(claim: str, question: str) -> bool:
@@ -629,12 +641,16 @@ def answer_shape_bonus(question: str, windows: list[Window]) -> np.ndarray | Non
 
 def evidence_for(question: str, sources: Sequence[Source], embed: Embed | None,
                  ctx: _Context | None = None) -> Evidence | None:
-    """The passage that best answers the question (for leading with the evidence)."""
+    """The passage that best answers the question (for leading with the evidence): for a yes/no question the
+    one that says yes or no, when one of the first few does."""
     ctx = ctx or _context(sources, embed)
     ranked = answering_passages(question, ctx.windows, ctx.vectors, ctx.exclude)
     if not ranked:
         return None
     score, w = ranked[0]
+    if YES_NO_QUESTION.search(question) and (found := yes_no_passage(question, ranked, ctx)):
+        w = found[0]
+        score = next(s for s, other in ranked if other is w)
     text = w.text if len(w.text) <= MAX_EVIDENCE_CHARS else w.text[:MAX_EVIDENCE_CHARS].rsplit(" ", 1)[0] + " …"
     return Evidence(text, w.source, round(score, 4))
 

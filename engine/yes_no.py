@@ -42,40 +42,45 @@ def answer_polarity(claim: str) -> bool | None:
 
 
 def expected_answer(question: str, passage: str, terms: Terms = _plain_words,
-                    ignore: frozenset[str] = frozenset()) -> bool | None:
+                    ignore: frozenset[str] = frozenset(), label: str = "") -> bool | None:
     """Whether the passage says "yes" to the question: its stated default, turned round for a negated
     question, or what it says is done by default. None when the passage states neither, or does not name the
     setting the question names. `terms` reads a text's words as the caller compares them; `ignore` holds
-    words that only name the source files ("zstd" in "… by zstd by default")."""
+    words that only name the source files ("zstd" in "… by zstd by default"); `label` is the term the
+    passage's item defines, which its sentences leave unsaid ("journal_write")."""
     names = {n.rstrip("=").lower() for n in _SETTING.findall(question)}
     if any(n not in passage.lower() for n in names):
         return None  # a default of another setting answers nothing
     default = stated_default_boolean(passage)
     if default is None:
-        done = done_by_default(question, passage, terms, ignore)
+        done = done_by_default(question, passage, terms, ignore, label)
         return None if done is None else done != bool(_NOT.search(question))
     return default != bool(_NEGATED.search(question))
 
 
 def done_by_default(question: str, passage: str, terms: Terms = _plain_words,
-                    ignore: frozenset[str] = frozenset()) -> bool | None:
+                    ignore: frozenset[str] = frozenset(), label: str = "") -> bool | None:
     """"Are source files preserved by default?" against "Source files are preserved by default.", or "Does du
     follow symbolic links by default?" against "don't follow any symbolic links (this is the default)": True
     when a sentence that marks a default holds every word of the question, False when it negates them, None
-    when no sentence does (or sentences disagree). Only for questions that ask "… by default"."""
+    when no sentence does (or sentences disagree). Only for questions that ask "… by default". The words of
+    the item's label count as said by each of its sentences ("a commit record is written" under
+    "journal_write" answers "… written at the end of a journal transaction")."""
     if not _BY_DEFAULT.search(question):
         return None
     asked = terms(_BY_DEFAULT.sub(" ", _NOT.sub(" ", question))) - ignore
     if len(asked) < MIN_ASKED_WORDS:
         return None
+    labelled = terms(re.sub(r"[_=]", " ", label))
     found = {not _NOT.search(sentence) for sentence in _default_statements(passage)
-             if _MARKS_DEFAULT.search(sentence) and _says_all(asked, terms(sentence))}
+             if _MARKS_DEFAULT.search(sentence) and _says_all(asked, terms(sentence) | labelled)}
     return found.pop() if len(found) == 1 else None
 
 
 def _says_all(asked: set[str], said: set[str]) -> bool:
-    """Every asked word is said, a verb also as its -ing form ("change" in "defaults to not changing")."""
-    return all(w in said or f"{w.removesuffix('e')}ing" in said for w in asked)
+    """Every asked word is said, a verb also as its -ing or -s form ("change" in "defaults to not changing",
+    "run" in "e2fsck runs in an interactive mode by default")."""
+    return all(w in said or f"{w.removesuffix('e')}ing" in said or f"{w}s" in said for w in asked)
 
 
 def _default_statements(passage: str) -> list[str]:

@@ -1,6 +1,8 @@
 """A bare "Yes" or "No" checked against the default the answering passage states (fast tier: no model)."""
 
-from engine.checks import check_sentences
+import numpy as np
+
+from engine.checks import _context, answering_passages, check_sentences, evidence_for
 from engine.prompting import Source
 from engine.defaults import stated_default_boolean
 from engine.yes_no import expected_answer
@@ -104,3 +106,50 @@ def test_defaults_to_not_doing_something_answers_no():
     assert check_sentences("No.", [runuser], None, question=question)[0].supported
     wrong = check_sentences("Yes.", [runuser], None, question=question)[0]
     assert not wrong.supported and wrong.reason == "the passage it rests on says no"
+
+
+def test_a_statement_in_the_third_person_answers_a_does_question():
+    page = Source(1, "/docs/fsck.8.md", 0, None, None, """       -s     Serialize checks. (Note: e2fsck(8) runs in an
+              interactive mode by default. To make it run in a non-interactive mode, give -p.)
+""")
+    question = "Does e2fsck run in an interactive mode by default?"
+    assert check_sentences("Yes.", [page], None, question=question)[0].supported
+    wrong = check_sentences("No.", [page], None, question=question)[0]
+    assert not wrong.supported and wrong.reason == "the passage it rests on says yes"
+
+
+def test_the_label_of_an_item_counts_as_said_by_its_sentences():
+    page = Source(1, "/docs/debugfs.8.md", 0, None, None, """       journal_write [-c] file
+              Write a file's blocks to the journal. By default, a commit record is written at the end of the
+              transaction; the -c switch leaves it out.
+""")
+    question = "Is a commit record written at the end of a journal transaction by default?"
+    assert check_sentences("Yes.", [page], None, question=question)[0].supported
+    assert expected_answer(question, "By default, a commit record is written at the end of a transaction.") is None
+    assert expected_answer(question, "By default, a commit record is written at the end of a transaction.",
+                           label="journal_write") is True
+
+
+def test_a_yes_or_no_rests_on_a_passage_that_answers_when_the_first_does_not():
+    page = Source(1, "/docs/networkd.network.5.md", 0, None, None, """       RequiredFamilyForOnline=
+           Takes an address family. When specified, an address in the given family is required before a
+           link is deemed online, and before the machine is online. Takes one of "ipv4", "ipv6", "both" or "any".
+
+       RequiredForOnline=
+           Takes a boolean. When "no", the link is ignored when deciding whether the machine is online.
+           Defaults to "yes".
+""")
+    question = "Is a link required before the machine is online by default (RequiredForOnline=)?"
+
+    def embed(texts):  # a fake embedder that finds the other setting's passage closest to the question
+        return np.array([[1.0, 0.0] if t == question or "Family" in t else [0.0, 1.0] for t in texts])
+
+    yes = check_sentences("Yes.", [page], embed, question=question)[0]
+    assert yes.supported and 'Defaults to "yes"' in yes.evidence
+    no = check_sentences("No.", [page], embed, question=question)[0]
+    assert not no.supported and no.reason == "the passage it rests on says yes"
+    ctx = _context([page], embed)
+    ranked = answering_passages(question, ctx.windows, ctx.vectors, ctx.exclude)
+    assert ranked[0][1].label == "RequiredFamilyForOnline="  # the passage that ranks first states no default
+    lead = evidence_for(question, [page], embed)
+    assert lead is not None and lead.text.startswith("RequiredForOnline=")
