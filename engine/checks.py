@@ -20,7 +20,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from engine.defaults import BOOLEAN_PAIRS, stated_default_boolean, stated_default_name, stated_default_number
+from engine.defaults import (BOOLEAN_PAIRS, respective_default, stated_default_boolean, stated_default_name,
+                             stated_default_number)
 from engine.passages import source_items
 from engine.prompting import Source
 from engine.yes_no import YES_NO_QUESTION, answer_polarity, expected_answer
@@ -66,7 +67,8 @@ _DEFAULT_QUESTION = re.compile(r"\bdefaults?\b|"
                                r"\b(?:when|if)\s+(?:it\s+is\s+)?(?:omitted|not\s+(?:given|specified|set))\b", re.I)
 # "The default timeout is 5 minutes", "Defaults to 6", "with a default of 6", "(the default)"
 _STATES_DEFAULT = re.compile(r"\bdefault(s|ed)?\b([ \t]+[\w=.-]+){0,3}?[ \t]+(is|are|to|was)\b|"
-                             r"\bdefault(s|ed)? to\b|\bdefault of\b|\bby default\b|\(the default\)|\bdefault:|"
+                             r"\bdefault(s|ed)? to\b|\bdefault of\b|\bdefault values? for\b|\bby default\b|"
+                             r"\(the default\)|\bdefault:|"
                              r"\bis the default\b", re.I)
 _QUANTITY_QUESTION = re.compile(  # "when" only as the question word: "which shell, when none is given?" is no date
     r"^\W*when\b|\b(how (long|many|much|often|old|far|big|large|high|tall|wide|hot|cold|fast|deep|heavy)|"
@@ -506,11 +508,12 @@ def _other_choice(claim: str, question: str, window: Window) -> str | None:
 def _other_default(claim: str, question: str, text: str) -> str | None:
     """For "what is the default …": the default the text states, when the claim misses it (its numbers, or
     the named value's words that the question does not say; a number where a name is the default, "1024" for
-    "the unit … is byte", misses it too unless the question asks for a number)."""
+    "the unit … is byte", misses it too unless the question asks for a number). Of a list of defaults ("… are
+    respectively 100000, 600100000 and 65536"), the one of the setting the question names."""
     if not _DEFAULT_QUESTION.search(question):
         return None
     if numbers(claim):
-        default = stated_default_number(text)
+        default = respective_default(question, text) or stated_default_number(text)
         if default is not None:
             return default if not numbers(default) <= numbers(claim) else None
         if _QUANTITY_QUESTION.search(question):

@@ -1,5 +1,6 @@
 """What a sentence states as a default: a boolean ("Defaults to no"), a number ("the default is 3", "(default: 3)",
-"This is 16392 by default") or one word ("the default is --check=crc64,").
+"This is 16392 by default") or one word ("the default is --check=crc64,"), and the default of each setting a
+list names ("The default values for A, B, C are respectively 100000, 600100000 and 65536").
 
 A main claim may give a value that stands in the right passage yet is not the default asked for: "The minimum
 is 0 and the maximum is 4; the default is 3." answered with "4". The checks compare the claim with these values,
@@ -34,9 +35,18 @@ _STATED_BOOLEAN = [  # each captures the value
 _TRUE = {true for true, _ in BOOLEAN_PAIRS}
 
 
+_NEGATION_BEFORE = re.compile(r"(?:\bnot|\bnever|n't)\s+$", re.I)  # "Strict mode is not enabled by default."
+_NEGATION_REACH = 8  # characters before a value that may hold its negation
+
+
 def stated_default_boolean(text: str) -> bool | None:
     """The boolean default the text states, or None when it states none or contradicts itself."""
-    return _the_one({m.group(1).lower() in _TRUE for pattern in _STATED_BOOLEAN for m in pattern.finditer(text)})
+    values = set()
+    for pattern in _STATED_BOOLEAN:
+        for m in pattern.finditer(text):
+            negated = bool(_NEGATION_BEFORE.search(text[max(0, m.start(1) - _NEGATION_REACH) : m.start(1)]))
+            values.add((m.group(1).lower() in _TRUE) != negated)
+    return _the_one(values)
 
 
 _NUMBER = r"(-?\d+(?:[.,:]\d+)*)"  # as engine.checks reads numbers: "1024:524288" is one
@@ -76,3 +86,22 @@ def stated_default_name(sentence: str) -> str | None:
     number or a boolean (read above)."""
     values = {m.group(1) for pattern in _STATED_NAME for m in pattern.finditer(sentence)}
     return _the_one({v for v in values if v.lower() not in _NOT_A_NAME})
+
+
+_RESPECTIVELY = re.compile(r"\bdefault\s+values\s+(?:for|of)\s+(?P<names>[^.;:]+?)\s+are\s+respectively\s+"
+                           r"(?P<values>[^;]+?)\.?(?:\s*$|\.\s)", re.I)
+_LIST_SEPARATOR = re.compile(r",\s+(?:and\s+)?|\s+and\s+")  # not "1,000"
+
+
+def respective_default(question: str, sentence: str) -> str | None:
+    """"The default values for SUB_GID_MIN, SUB_GID_MAX, SUB_GID_COUNT are respectively 100000, 600100000 and
+    65536": the default of the one listed setting the question names (65536 for SUB_GID_COUNT)."""
+    m = _RESPECTIVELY.search(sentence)
+    if not m:
+        return None
+    names, values = _LIST_SEPARATOR.split(m.group("names")), _LIST_SEPARATOR.split(m.group("values"))
+    if len(names) != len(values):
+        return None
+    asked = {value for name, value in zip(names, values)
+             if re.search(r"(?<![\w=])" + re.escape(name.strip()) + r"(?![\w])", question, re.I)}
+    return _the_one(asked)

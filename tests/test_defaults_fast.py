@@ -1,7 +1,7 @@
 """A number that stands in the passage but is not the default it states (fast tier: no model)."""
 
 from engine.checks import check_sentences
-from engine.defaults import stated_default_name, stated_default_number
+from engine.defaults import respective_default, stated_default_name, stated_default_number
 from engine.prompting import Source
 
 XZ = Source(1, "/docs/xz.1.md", 0, None, None, """       lc=lc  Specify the number of literal context bits.  The minimum is 0 and
@@ -133,3 +133,23 @@ def test_an_answer_naming_both_values_commits_to_neither():
     wrong = check_sentences("--direct-io[on|off]", [losetup], None, question=question)[0]
     assert not wrong.supported and wrong.reason == "it names both values and commits to neither"
     assert check_sentences("It defaults to on.", [losetup], None, question=question)[0].supported
+
+
+def test_each_setting_of_a_list_has_the_default_in_its_place():
+    said = "The default values for LOW_ID, HIGH_ID, ID_COUNT are respectively 2000, 90000 and 4096."
+    assert respective_default("What is the default of HIGH_ID?", said) == "90000"
+    assert respective_default("What is the default of ID_COUNT?", said) == "4096"
+    assert respective_default("What is the default of OTHER_ID?", said) is None
+    assert respective_default("What is HIGH_ID?", "The default values for A and B are 1 and 2.") is None  # no order
+    page = Source(1, "/docs/idtool.8.md", 0, None, None, """       MAX_ENTRIES (number)
+           The largest number of entries in one line. The default value is 0, meaning no limit.
+
+       LOW_ID (number), HIGH_ID (number), ID_COUNT (number)
+           If /etc/ids exists, new accounts get ID_COUNT unused ids between LOW_ID and HIGH_ID.
+
+           The default values for LOW_ID, HIGH_ID, ID_COUNT are respectively 2000, 90000 and 4096.
+""")
+    question = "What is the default value of HIGH_ID for idtool?"
+    assert check_sentences("90000.", [page], None, question=question)[0].supported
+    wrong = check_sentences("4096.", [page], None, question=question)[0]
+    assert not wrong.supported and wrong.reason == "the passage it rests on says the default is 90000"

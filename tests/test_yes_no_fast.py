@@ -153,3 +153,17 @@ def test_a_yes_or_no_rests_on_a_passage_that_answers_when_the_first_does_not():
     assert ranked[0][1].label == "RequiredFamilyForOnline="  # the passage that ranks first states no default
     lead = evidence_for(question, [page], embed)
     assert lead is not None and lead.text.startswith("RequiredForOnline=")
+
+
+def test_a_value_negated_before_by_default_is_its_opposite():
+    assert stated_default_boolean("Strict mode is not enabled by default.") is False
+    assert stated_default_boolean("Compression isn't enabled by default.") is False
+    assert stated_default_boolean("The cache is never disabled by default; see below.") is True
+    page = Source(1, "/docs/mkfs.conf.5.md", 0, None, None, """       flags
+              This relation defines flags of the name encoding. For utf8 encodings, the only available flag
+              is strict, which rejects invalid names. Strict mode is not enabled by default.
+""")
+    question = "Is strict mode of the utf8 encoding flags enabled by default?"
+    wrong = check_sentences("Yes.", [page], None, question=question)[0]
+    assert not wrong.supported and wrong.reason == "the passage it rests on says no"
+    assert check_sentences("No.", [page], None, question=question)[0].supported
