@@ -412,7 +412,7 @@ def rank_windows(query: str, windows: list[Window], vectors: _Vectors, weight: f
 def answering_passages(question: str, windows: list[Window], vectors: _Vectors,
                        exclude: set[str] = frozenset()) -> list[tuple[float, Window]]:
     """Passages by how well they answer the question: relevance plus the answer-shape bonus. The evidence shown
-    first rests on the first of these, a yes/no answer on `yes_no_passage`, the main claim on the first of
+    first rests on the first of these, a yes/no answer on `_yes_no_passage`, the main claim on the first of
     `in_named_file`."""
     bonus = answer_shape_bonus(question, windows)
     named = named_file_bonus(question, windows)
@@ -473,7 +473,7 @@ def _claim_check(sentence: str, claim: str, question: str, windows: list[Window]
         reason = "it only repeats the question"
     elif missing:
         reason = "not in the passage it rests on: " + ", ".join(missing)
-    elif score < cfg.threshold:
+    elif score < cfg.threshold and not (main and question and _gives_stated_default(claim, question, window)):
         reason = "the sources do not say this"
     elif main and question and (missed := _missed_default(claim, question, window, ranked[0][1])):
         reason = missed
@@ -527,6 +527,32 @@ def _other_default(claim: str, question: str, text: str) -> str | None:
     return default if named and not (named <= said or plural <= said) else None
 
 
+def _gives_stated_default(claim: str, question: str, window: Window) -> bool:
+    """For "what is the default …": the claim's number is the default its passage states, in the same unit
+    when the passage gives one, so words around it need no support ("The default value is 512 bytes." against
+    "(Integer; default: 512; …)"; not "1us" against "Defaults to 1min")."""
+    if not _DEFAULT_QUESTION.search(question) or len(numbers(claim)) != 1:
+        return False
+    default = (respective_default(question, window.sentence) or stated_default_number(window.sentence)
+               or stated_default_number(window.text))
+    if default is None or numbers(claim) != numbers(default):
+        return False
+    (n,) = numbers(claim)
+    stated = _units_of(n, window.text) - {None}
+    return not stated or _units_of(n, claim) <= stated
+
+
+def _units_of(n: str, text: str) -> set[str | None]:
+    """The units written after the number `n` in the text ("min" in "1min", "second" for "sec"), known ones
+    under one name; None for a bare number."""
+    units = set()
+    for m in _QUANTITY.finditer(text):
+        if _number_value(m.group(1)) == n:
+            word = (m.group(2) or "").lower()
+            units.add(_UNITS.get(word, word) or None)
+    return units
+
+
 def _missed_default(claim: str, question: str, window: Window, top: Window) -> str:
     """Why the claim misses the default asked for: the one its own sentence states, else, when that sentence
     states none, the one the passage that best answers the question states ("use ACTION to process it"
@@ -552,7 +578,7 @@ def _yes_no_check(sentence: str, claim: str, question: str, windows: list[Window
     said = answer_polarity(claim)
     if said is None or not YES_NO_QUESTION.search(question):
         return None
-    found = yes_no_passage(question, answering_passages(question, windows, ctx.vectors, ctx.exclude), ctx)
+    found = _yes_no_passage(question, answering_passages(question, windows, ctx.vectors, ctx.exclude), ctx)
     if found is None:
         return None
     window, expected = found
@@ -562,7 +588,7 @@ def _yes_no_check(sentence: str, claim: str, question: str, windows: list[Window
                          "" if agrees else f"the passage it rests on says {'yes' if expected else 'no'}")
 
 
-def yes_no_passage(question: str, ranked: list[tuple[float, Window]], ctx: _Context) -> tuple[Window, bool] | None:
+def _yes_no_passage(question: str, ranked: list[tuple[float, Window]], ctx: _Context) -> tuple[Window, bool] | None:
     """The best-ranked of the first YES_NO_PASSAGES answering passages that says yes or no to the question
     (a stated default of the setting it names, or a sentence marking what is done by default that holds all
     its words), with what it says; None when none does."""
@@ -651,7 +677,7 @@ def evidence_for(question: str, sources: Sequence[Source], embed: Embed | None,
     if not ranked:
         return None
     score, w = ranked[0]
-    if YES_NO_QUESTION.search(question) and (found := yes_no_passage(question, ranked, ctx)):
+    if YES_NO_QUESTION.search(question) and (found := _yes_no_passage(question, ranked, ctx)):
         w = found[0]
         score = next(s for s, other in ranked if other is w)
     text = w.text if len(w.text) <= MAX_EVIDENCE_CHARS else w.text[:MAX_EVIDENCE_CHARS].rsplit(" ", 1)[0] + " …"

@@ -56,6 +56,7 @@ _STATED_NUMBER = [  # each captures the number
                re.I),  # "the default is 3", "the default for n is 8", "the default is the special value of 0"
     re.compile(r"\bdefaults?\s+to\s+" + _NUMBER, re.I),  # "it defaults to 1"
     re.compile(r"\(default:?\s*" + _NUMBER, re.I),  # "(default: 3)", "(default 76)"
+    re.compile(r"\bdefault:\s*" + _NUMBER, re.I),  # "[default: 12]", "(Integer; default: 512; since Linux 2.6.17)"
     re.compile(r"\bdefault\s+of\s+" + _NUMBER, re.I),  # "(default of 75 columns)"
     re.compile(_NUMBER + r"(?:\s+[a-z]+)?\s+by\s+default\b", re.I),  # "This is 16392 by default"
     re.compile(r"\bby\s+default,?\s+" + _NUMBER, re.I),  # "By default 64 KB of buffer space is used"

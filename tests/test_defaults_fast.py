@@ -153,3 +153,24 @@ def test_each_setting_of_a_list_has_the_default_in_its_place():
     assert check_sentences("90000.", [page], None, question=question)[0].supported
     wrong = check_sentences("4096.", [page], None, question=question)[0]
     assert not wrong.supported and wrong.reason == "the passage it rests on says the default is 90000"
+
+
+def test_a_claim_giving_the_stated_default_needs_no_support_for_its_other_words():
+    assert stated_default_number("tcp_base_mss (Integer; default: 512; since Linux 2.6.17)") == "512"
+    assert stated_default_number("--num-callers=<number> [default: 12]") == "12"
+    page = Source(1, "/docs/tcp.7.md", 0, None, None, """       tcp_base_mss (Integer; default: 512; since Linux 2.6.17)
+              The initial value of search_low to be used by the packetization layer Path MTU discovery.
+""")
+    question = "What is the default value of tcp_base_mss?"
+    assert check_sentences("The default value is 512 bytes.", [page], None, question=question)[0].supported
+    wrong = check_sentences("The default value is 2.6 bytes.", [page], None, question=question)[0]
+    assert not wrong.supported
+    unasked = check_sentences("The value is 512 bytes.", [page], None, question="What is tcp_base_mss used for?")[0]
+    assert not unasked.supported  # not a question about the default: the words must be supported
+    timer = Source(2, "/docs/systemd.timer.5.md", 0, None, None, """       AccuracySec=
+           Specify the accuracy the timer shall elapse with. Defaults to 1min. The timer is scheduled to elapse
+           within a time window.
+""")
+    question = "What is the default AccuracySec of a systemd timer?"
+    assert not check_sentences("1us.", [timer], None, question=question)[0].supported  # another unit
+    assert check_sentences("The default is 1 minute.", [timer], None, question=question)[0].supported
