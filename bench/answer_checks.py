@@ -50,8 +50,9 @@ from benchlib import ROOT, Timer
 
 from common.paths import resolve_data_dir
 from engine.answer import Answer, Engine
-from engine.checks import (CheckConfig, _claim_check, _Vectors, citations, content_words, numbers, quantities,
-                           source_windows, split_sentences)
+from engine.answering import Vectors, source_windows
+from engine.checks import CheckConfig, _claim_check
+from engine.claim_text import citations, content_words, numbers, quantities, split_sentences
 from engine.config import EngineConfig
 from engine.prompting import Source
 from indexer.config import IndexConfig
@@ -161,7 +162,7 @@ def calibrate(pairs, emb: Embedder) -> tuple[CheckConfig, dict]:
     """Best balanced accuracy over the grid, judging the support score alone."""
     scores = {w: [] for w in WEIGHTS}
     for claim, sources, label in pairs:
-        windows, vectors = source_windows(sources), _Vectors(emb.embed)  # each text embedded once per claim
+        windows, vectors = source_windows(sources), Vectors(emb.embed)  # each text embedded once per claim
         for w in WEIGHTS:
             c = _claim_check(claim, claim, "", windows, vectors, CheckConfig(w, -1.0), [], False)
             scores[w].append((c.score, label))

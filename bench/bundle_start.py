@@ -11,7 +11,6 @@ primed embedder cache, so the figures are a usual start, not the one-off work on
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import signal
 import statistics

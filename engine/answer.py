@@ -8,7 +8,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Callable
 
-from engine.checks import CheckConfig, Evidence, SentenceCheck, check_answer, citations, remove_missing_citations
+from engine.checks import CheckConfig, Evidence, SentenceCheck, check_answer
+from engine.claim_text import citations, remove_missing_citations
 from engine.collection import CollectionAnswer, answer_collection, route
 from engine.config import EngineConfig
 from engine.generation import Generator

@@ -49,7 +49,7 @@ def stated_default_boolean(text: str) -> bool | None:
     return _the_one(values)
 
 
-_NUMBER = r"(-?\d+(?:[.,:]\d+)*)"  # as engine.checks reads numbers: "1024:524288" is one
+_NUMBER = r"(-?\d+(?:[.,:]\d+)*)"  # as engine.claim_text reads numbers: "1024:524288" is one
 _STATED_NUMBER = [  # each captures the number
     re.compile(r"\bdefault(?:\s+(?:value|setting|level|size))?(?:\s+for\s+[\w-]+)?\s+(?:is|was)\s+"
                r"(?:the\s+special\s+value\s+of\s+)?" + _NUMBER,

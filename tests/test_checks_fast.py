@@ -1,7 +1,7 @@
 """The answer checks, routing and fusion as plain functions (fast tier: no model)."""
 
-from engine.checks import (check_sentences, evidence_for, missing_facts, numbers, remove_missing_citations,
-                           split_sentences)
+from engine.checks import check_sentences, evidence_for
+from engine.claim_text import missing_facts, numbers, remove_missing_citations, split_sentences
 from engine.collection import route
 from engine.prompting import Source
 from engine.retrieval import Hit, exact_terms, fuse

@@ -1,6 +1,7 @@
 """Labelled passages (engine/passages.py) and the checks that rest on them (fast tier: no model)."""
 
-from engine.checks import check_sentences, evidence_for, source_windows
+from engine.answering import source_windows
+from engine.checks import check_sentences, evidence_for
 from engine.passages import items, source_items
 from engine.prompting import Source
 

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from engine.checks import _context, answering_passages, check_sentences, evidence_for
+from engine.answering import answering_passages, check_context
+from engine.checks import check_sentences, evidence_for
 from engine.prompting import Source
 from engine.defaults import stated_default_boolean
 from engine.yes_no import expected_answer
@@ -148,7 +149,7 @@ def test_a_yes_or_no_rests_on_a_passage_that_answers_when_the_first_does_not():
     assert yes.supported and 'Defaults to "yes"' in yes.evidence
     no = check_sentences("No.", [page], embed, question=question)[0]
     assert not no.supported and no.reason == "the passage it rests on says yes"
-    ctx = _context([page], embed)
+    ctx = check_context([page], embed)
     ranked = answering_passages(question, ctx.windows, ctx.vectors, ctx.exclude)
     assert ranked[0][1].label == "RequiredFamilyForOnline="  # the passage that ranks first states no default
     lead = evidence_for(question, [page], embed)

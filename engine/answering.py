@@ -1,0 +1,230 @@
+"""Which passage of the sources answers a question. Sources are cut into passages (a sentence with its
+neighbours, led by the label of the item it belongs to: engine/passages.py) and ranked by IDF-weighted word
+overlap, again of their own sentence and of their label, and embedding similarity; passages shaped like the
+answer (a number for "how many", a stated default for "what is the default …") and those of the file the
+question names rank higher."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Callable, Sequence
+
+import numpy as np
+
+from engine.claim_text import STOP, WORD, content_words, numbers, split_sentences, stem
+from engine.passages import source_items
+from engine.prompting import Source
+
+MAX_EVIDENCE_CANDIDATES = 16  # passages embedded per claim, after a lexical pre-selection
+RANK_LEXICAL_WEIGHT = 0.5  # passages are ranked by 0.5 × IDF-weighted overlap + 0.5 × embedding similarity
+LABEL_BONUS = 1.0  # × the IDF share of the question's terms in the item's label: it defines what is asked
+WINDOW_SIDE = 1  # sentences on each side of a source sentence in its passage
+MIN_EVIDENCE_WORDS = 3  # 2 when one is a number: "blocksize = 4096" is a row worth showing
+SENTENCE_WEIGHT = 0.5  # the passage's own sentence counts again: of two passages sharing a sentence, the one
+#                        centred on the sentence that holds the asked-for term ranks first
+QUANTITY_BONUS = 0.3  # evidence for "how long / how many / when / which port" questions should hold a number
+DEFAULT_BONUS = 0.6  # evidence for "what is the default …" should state one
+NEIGHBOUR_DEFAULT_BONUS = 0.3  # … or hold a sentence that does, beside the one that matches the question
+NAMED_FILE_BONUS = 0.3  # a passage of the file whose name the question says
+# "What command does xargs run when none is given?" asks for a default too
+DEFAULT_QUESTION = re.compile(r"\bdefaults?\b|"
+                              r"\b(?:when|if)\s+(?:none|nothing|no\s+\w+)\s+is\s+(?:given|specified|set)\b|"
+                              r"\b(?:when|if)\s+(?:it\s+is\s+)?(?:omitted|not\s+(?:given|specified|set))\b", re.I)
+# "The default timeout is 5 minutes", "Defaults to 6", "with a default of 6", "(the default)"
+STATES_DEFAULT = re.compile(r"\bdefault(s|ed)?\b([ \t]+[\w=.-]+){0,3}?[ \t]+(is|are|to|was)\b|"
+                            r"\bdefault(s|ed)? to\b|\bdefault of\b|\bdefault values? for\b|\bby default\b|"
+                            r"\(the default\)|\bdefault:|"
+                            r"\bis the default\b", re.I)
+QUANTITY_QUESTION = re.compile(  # "when" only as the question word: "which shell, when none is given?" is no date
+    r"^\W*when\b|\b(how (long|many|much|often|old|far|big|large|high|tall|wide|hot|cold|fast|deep|heavy)|"
+    r"what (time|year|date|day|port|number|size|temperature|percentage|speed|version|limit|value)|"
+    r"which (year|port|number|day|date|version))\b", re.I)
+_CAMEL_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_DURATION_QUESTION = re.compile(r"\bhow often\b|\bhow long (does|do|did|will|should|would|to|until|before|after|"
+                                r"is it|takes?|must|can)\b", re.I)
+_DURATION = re.compile(r"\b(second|minute|hour|day|week|month|year|night|overnight|ms|sec|min)s?\b|"
+                       r"\d(us|ms|s|sec|min|h|d)\b", re.I)  # "90s", "100ms", "1min", "2h" too
+MONTH_OR_DAY = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|"
+                          r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+
+Embed = Callable[[Sequence[str]], np.ndarray]
+
+
+@dataclass
+class Window:
+    """A source sentence with its neighbours in the same paragraph, led by the label of the item it belongs
+    to: facts often sit a sentence or two away from their subject (engine/passages.py)."""
+
+    source: int
+    sentence: str
+    text: str
+    label: str = ""  # the term the item defines ("SyncIntervalSec="), when the text shows one
+    file_terms: frozenset[str] = frozenset()  # the words of its file's name ("fold.1.md": fold)
+
+
+def source_windows(sources: Sequence[Source]) -> list[Window]:
+    """Every sentence of the sources as a passage (headings and sentences too short to show skipped)."""
+    out = []
+    named = {s.n: frozenset(content_words(re.sub(r"[._-]", " ", PurePath(s.path).stem))) for s in sources}
+    for n, found in source_items(sources).items():
+        for item in found:
+            first = not item.continued
+            head = " ".join(t for t in (item.caption, item.label) if t)
+            for para in item.paragraphs:
+                sents = [t for t in split_sentences(para) if not t.startswith("#")]  # headings are no evidence
+                for i, sent in enumerate(sents):
+                    if len(WORD.findall(sent)) < MIN_EVIDENCE_WORDS - bool(numbers(sent)):
+                        continue
+                    lo = max(0, i - WINDOW_SIDE)
+                    body = " ".join(sents[lo: i + WINDOW_SIDE + 1])
+                    lead = "" if not head else head + (" " if first and lo == 0 else " … ")
+                    out.append(Window(n, sent, lead + body, item.label, named[n]))
+                first = first and not sents
+    return out
+
+
+class Vectors:
+    """Embeddings of the texts one check needs, each computed once."""
+
+    def __init__(self, embed: Embed | None) -> None:
+        self.embed, self.cache = embed, {}
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray | None:
+        if self.embed is None:
+            return None
+        todo = [t for t in dict.fromkeys(texts) if t not in self.cache]
+        if todo:
+            self.cache.update(zip(todo, self.embed(todo)))
+        return np.stack([self.cache[t] for t in texts]) if texts else None
+
+
+@dataclass
+class CheckContext:
+    """What one check of one answer shares: the passages, their embeddings, the file-name words."""
+
+    windows: list[Window]
+    vectors: Vectors
+    exclude: set[str]
+
+
+def check_context(sources: Sequence[Source], embed: Embed | None) -> CheckContext:
+    return CheckContext(source_windows(sources), Vectors(embed), file_name_terms(sources))
+
+
+def _terms(text: str) -> set[str]:
+    return content_words(text) | numbers(text)
+
+
+def _query_terms(query: str, exclude: set[str]) -> set[str]:
+    """The query's terms, plus adjacent words joined ("group names" also finds "groupnames"), less the words
+    that only name the source files (they say which document, which retrieval already decided)."""
+    words = [w for w in WORD.findall(query.lower()) if w not in STOP]
+    joined = {stem(a + b) for a, b in zip(words, words[1:])}
+    return (_terms(query) | joined) - exclude
+
+
+def _word_terms(text: str) -> set[str]:
+    """Terms and every word, stemmed, so that option names and short words match too."""
+    return _terms(text) | {stem(word) for word in WORD.findall(text.lower())}
+
+
+def _label_terms(label: str) -> set[str]:
+    """A label's terms; an option name in CamelCase adds its parts ("SpeedMeterIntervalSec=" is about an
+    interval), so a question in plain words finds the setting it describes."""
+    parts = {stem(p) for w in WORD.findall(label) if not w.islower() and not w.isupper()
+             for p in _CAMEL_PART.findall(w) if len(p) > 2 and p.lower() not in STOP}
+    return _word_terms(label) | parts
+
+
+def file_name_terms(sources: Sequence[Source]) -> set[str]:
+    return {t for s in sources for t in _terms(re.sub(r"[._]", " ", s.path.rsplit("/", 1)[-1]))}
+
+
+def rank_windows(query: str, windows: list[Window], vectors: Vectors, weight: float = RANK_LEXICAL_WEIGHT,
+                 bonus: np.ndarray | None = None, exclude: set[str] = frozenset()) -> list[tuple[float, Window]]:
+    """Passages by relevance to `query`: IDF-weighted word overlap of the passage, again of its own sentence
+    (SENTENCE_WEIGHT) and of its item's label (LABEL_BONUS), plus `bonus`; rare words such as option names
+    count most, and this pre-selects; then combined with embedding similarity."""
+    if not windows:
+        return []
+    terms = [_word_terms(w.text) for w in windows]
+    wanted = _query_terms(query, exclude) or _terms(query)
+    df = {t: sum(t in ts for ts in terms) for t in wanted}
+    wanted = {t for t in wanted if df[t]} or wanted  # a term no passage holds tells no passage apart
+    idf = {t: float(np.log((len(windows) + 1) / (df[t] + 1)) + 1.0) for t in wanted}
+    total = sum(idf.values()) or 1.0
+
+    def share(term_sets: list[set[str]]) -> np.ndarray:
+        return np.array([sum(idf[t] for t in wanted & ts) / total for ts in term_sets], dtype=np.float32)
+
+    lex = share(terms) + SENTENCE_WEIGHT * share([_word_terms(w.sentence) for w in windows]) \
+        + LABEL_BONUS * share([_label_terms(w.label) for w in windows])
+    if bonus is not None:
+        lex = lex + bonus
+    top = np.argsort(-lex, kind="stable")[:MAX_EVIDENCE_CANDIDATES]
+    vecs = vectors([windows[i].text for i in top])
+    scores = lex[top]
+    if vecs is not None:
+        q = vectors([query])[0]
+        scores = weight * scores + (1 - weight) * (vecs @ q)
+    order = np.argsort(-scores, kind="stable")
+    return [(float(scores[j]), windows[int(top[j])]) for j in order]
+
+
+def answering_passages(question: str, windows: list[Window], vectors: Vectors,
+                       exclude: set[str] = frozenset()) -> list[tuple[float, Window]]:
+    """Passages by how well they answer the question: relevance plus the answer-shape bonus. The evidence shown
+    first rests on the first of these, a yes/no answer on the first of the top few that says yes or no, the
+    main claim on the first of `in_named_file` (engine/checks.py)."""
+    bonus = answer_shape_bonus(question, windows)
+    named = named_file_bonus(question, windows)
+    if named is not None:
+        bonus = named if bonus is None else bonus + named
+    return rank_windows(question, windows, vectors, bonus=bonus, exclude=exclude)
+
+
+def in_named_file(question: str, ranked: list[tuple[float, Window]]) -> list[tuple[float, Window]]:
+    """Only the passages of a file the question names in full ("pr's default page length": pr.1, not a number
+    from termios; "SHA crypt" does not name des_crypt.3), when some but not all passages are of such a file.
+    The evidence shown keeps the other files: restricting it too lost 4 right answers of answer_qa.jsonl."""
+    named = _of_named_file(question, [w for _, w in ranked], whole=True)
+    return ranked if named is None else [r for r, keep in zip(ranked, named) if keep]
+
+
+def _of_named_file(question: str, windows: list[Window], whole: bool) -> list[bool] | None:
+    """Which windows are of a file the question names (every word of the file's name when `whole`, any word
+    otherwise); None when it names none of them or all of them."""
+    asked = content_words(question)
+    named = [bool(w.file_terms) and (w.file_terms <= asked if whole else bool(w.file_terms & asked))
+             for w in windows]
+    return named if any(named) and not all(named) else None
+
+
+def named_file_bonus(question: str, windows: list[Window]) -> np.ndarray | None:
+    """Passages of the file the question names rank higher ("How many columns does fold use?": fold.1), over
+    other retrieved files that answer a like question. None when the question names none or all of them."""
+    named = _of_named_file(question, windows, whole=False)
+    return None if named is None else NAMED_FILE_BONUS * np.array(named, dtype=np.float32)
+
+
+def answer_shape_bonus(question: str, windows: list[Window]) -> np.ndarray | None:
+    """Passages shaped like the answer rank higher: for "how many / how long / when / which port" questions
+    those holding a number (a duration for "how long"); for "what is the default …" those whose sentence
+    states a default."""
+    quantity = bool(QUANTITY_QUESTION.search(question))
+    default = bool(DEFAULT_QUESTION.search(question))
+    if not (quantity or default):
+        return None
+    duration = bool(_DURATION_QUESTION.search(question))
+    bonus = np.zeros(len(windows), dtype=np.float32)
+    for i, w in enumerate(windows):
+        if quantity and (numbers(w.text) or MONTH_OR_DAY.search(w.text)) and \
+                (not duration or _DURATION.search(w.text)):
+            bonus[i] += QUANTITY_BONUS
+        if default and STATES_DEFAULT.search(w.sentence):
+            bonus[i] += DEFAULT_BONUS
+        elif default and STATES_DEFAULT.search(w.text):  # a neighbour states it: "… ignored. Defaults to 10sec."
+            bonus[i] += NEIGHBOUR_DEFAULT_BONUS
+    return bonus
