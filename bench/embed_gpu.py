@@ -95,10 +95,17 @@ def main() -> None:
         copy_weights(args.model, args.halve, "float16")
         return
 
+    work = Path(tempfile.mkdtemp(prefix="hearth-gpu-"))
+    try:
+        measure(args, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)  # the widened model, its exports and the tuned copies
+
+
+def measure(args: argparse.Namespace, work: Path) -> None:
     import onnxruntime as ort
     import torch
 
-    work = Path(tempfile.mkdtemp(prefix="hearth-gpu-"))
     os.environ.setdefault("HEARTH_EMBEDDER_CACHE", str(work / "exports"))
     data = resolve_data_dir(work / "data").ensure()
     if stored_at_fp16(args.model):
