@@ -18,8 +18,8 @@
    (22), `answer_qa_heldout8.jsonl` (24) and `answer_qa_heldout9.jsonl` (22), written in session 7;
    `answer_qa_heldout10.jsonl` (24) and `answer_qa_heldout11.jsonl` (22), written in session 8;
    `answer_qa_heldout12.jsonl`, `answer_qa_heldout13.jsonl`, `answer_qa_heldout14.jsonl` and
-   `answer_qa_heldout15.jsonl` (22 each), written in session 9; `answer_qa_heldout16.jsonl` and
-   `answer_qa_heldout17.jsonl` (23 each), written in session 10. Every question is
+   `answer_qa_heldout15.jsonl` (22 each), written in session 9; `answer_qa_heldout16.jsonl`,
+   `answer_qa_heldout17.jsonl` and `answer_qa_heldout18.jsonl` (23 each), written in session 10. Every question is
    answered once; "today" shows the model's text, "checked" shows the evidence first when the
    main claim fails its check. Reported on the questions whose page was retrieved. The checks run as the app
    ships them (CheckConfig()), whatever this run's calibration finds.
@@ -87,7 +87,11 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
                                      "hand before its flags were read (its summary line was seen); read after "
                                      "its first run; 3 questions echo tuned-on sets (0, 1, 16)",
         "answer_qa_heldout17.jsonl": "held out, written in session 10 after all its changes over two new pages "
-                                     "(tcp.7, valgrind.1); answers judged by hand before its flags were read"}
+                                     "(tcp.7, valgrind.1); answers judged by hand before its flags were read; "
+                                     "read after its first run",
+        "answer_qa_heldout18.jsonl": "held out, written in session 10 after all its changes over two new pages "
+                                     "(tmux.1, gitweb.conf.5) that state defaults in prose; answers judged by hand "
+                                     "before its flags were read"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
