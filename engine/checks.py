@@ -18,7 +18,7 @@ answers by engine/yes_no.py.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Sequence
 
 from engine.answering import (DEFAULT_QUESTION, MONTH_OR_DAY, QUANTITY_QUESTION, STATES_DEFAULT, CheckContext, Embed,
@@ -273,7 +273,19 @@ def check_sentences(answer: str, sources: Sequence[Source], embed: Embed | None,
         out.append(_claim_check(sentence, claim, question, scope, ctx.vectors, cfg, cites, not main_done,
                                 ctx.exclude))
         main_done = True
+    if out and out[0].supported and question and _says_both_ways(out):
+        out[0] = replace(out[0], supported=False, score=0.0, reason="it says both yes and no")
     return out
+
+
+_ANSWER_LABEL = re.compile(r"^\W*answer\s*:\s*", re.I)  # "… Answer: No, because …"
+
+
+def _says_both_ways(checks: list[SentenceCheck]) -> bool:
+    """An answer that opens with "Yes" (or "No") and has a later sentence opening with the other word."""
+    said = answer_polarity(strip_citations(checks[0].sentence))
+    return said is not None and any(
+        answer_polarity(_ANSWER_LABEL.sub("", strip_citations(c.sentence))) == (not said) for c in checks[1:])
 
 
 def main_claim(checks: list[SentenceCheck]) -> SentenceCheck | None:

@@ -168,3 +168,11 @@ def test_a_value_negated_before_by_default_is_its_opposite():
     wrong = check_sentences("Yes.", [page], None, question=question)[0]
     assert not wrong.supported and wrong.reason == "the passage it rests on says no"
     assert check_sentences("No.", [page], None, question=question)[0].supported
+
+
+def test_an_answer_that_says_yes_and_then_no_is_not_supported():
+    question = "Does networkd measure the traffic of each interface by default (SpeedMeter=)?"
+    both = check_sentences("No, it does not. Answer: Yes, because it counts packets.", [SRC], None, question=question)
+    assert not both[0].supported and both[0].reason == "it says both yes and no"
+    one = check_sentences("No. It measures nothing unless SpeedMeter= is set.", [SRC], None, question=question)
+    assert one[0].supported
