@@ -86,12 +86,12 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
         "answer_qa_heldout16.jsonl": "held out, written in session 10 after its yes/no change; answers judged by "
                                      "hand before its flags were read (its summary line was seen); read after "
                                      "its first run; 3 questions echo tuned-on sets (0, 1, 16)",
-        "answer_qa_heldout17.jsonl": "held out, written in session 10 after all its changes over two new pages "
+        "answer_qa_heldout17.jsonl": "held out, written in session 10 after its set-16 changes over two new pages "
                                      "(tcp.7, valgrind.1); answers judged by hand before its flags were read; "
                                      "read after its first run",
-        "answer_qa_heldout18.jsonl": "held out, written in session 10 after all its changes over two new pages "
+        "answer_qa_heldout18.jsonl": "held out, written in session 10 after its set-17 change over two new pages "
                                      "(tmux.1, gitweb.conf.5) that state defaults in prose; answers judged by hand "
-                                     "before its flags were read"}
+                                     "before its flags were read; read after its first run"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
