@@ -23,8 +23,8 @@ from typing import Sequence
 
 from engine.answering import (DEFAULT_QUESTION, MONTH_OR_DAY, QUANTITY_QUESTION, STATES_DEFAULT, CheckContext, Embed,
                               Vectors, Window, answering_passages, check_context, in_named_file, rank_windows)
-from engine.claim_text import (QUANTITY, STOP, UNITS, WORD, citations, content_words, facts, lexical_overlap,
-                               missing_facts, number_value, numbers, split_sentences, stem, strip_citations)
+from engine.claim_text import (STOP, UNITS, WORD, citations, content_words, facts, lexical_overlap, missing_facts,
+                               numbers, quantity_words, split_sentences, stem, strip_citations)
 from engine.defaults import (BOOLEAN_PAIRS, respective_default, stated_default_boolean, stated_default_name,
                              stated_default_number)
 from engine.prompting import Source
@@ -147,7 +147,7 @@ def _other_default(claim: str, question: str, text: str) -> str | None:
     if not DEFAULT_QUESTION.search(question):
         return None
     if numbers(claim):
-        default = respective_default(question, text) or stated_default_number(text)
+        default = _default_number(question, text)
         if default is not None:
             return default if not numbers(default) <= numbers(claim) else None
         if QUANTITY_QUESTION.search(question):
@@ -161,14 +161,18 @@ def _other_default(claim: str, question: str, text: str) -> str | None:
     return default if named and not (named <= said or plural <= said) else None
 
 
+def _default_number(question: str, text: str) -> str | None:
+    """The number the text states as the default asked about: the listed setting's, else the one it states."""
+    return respective_default(question, text) or stated_default_number(text)
+
+
 def _gives_stated_default(claim: str, question: str, window: Window) -> bool:
     """For "what is the default …": the claim's number is the default its passage states, in the same unit
     when the passage gives one, so words around it need no support ("The default value is 512 bytes." against
     "(Integer; default: 512; …)"; not "1us" against "Defaults to 1min")."""
     if not DEFAULT_QUESTION.search(question) or len(numbers(claim)) != 1:
         return False
-    default = (respective_default(question, window.sentence) or stated_default_number(window.sentence)
-               or stated_default_number(window.text))
+    default = _default_number(question, window.sentence) or stated_default_number(window.text)
     if default is None or numbers(claim) != numbers(default):
         return False
     (n,) = numbers(claim)
@@ -179,12 +183,7 @@ def _gives_stated_default(claim: str, question: str, window: Window) -> bool:
 def _units_of(n: str, text: str) -> set[str | None]:
     """The units written after the number `n` in the text ("min" in "1min", "second" for "sec"), known ones
     under one name; None for a bare number."""
-    units = set()
-    for m in QUANTITY.finditer(text):
-        if number_value(m.group(1)) == n:
-            word = (m.group(2) or "").lower()
-            units.add(UNITS.get(word, word) or None)
-    return units
+    return {UNITS.get(word, word) or None for m, word in quantity_words(text) if m == n}
 
 
 def _missed_default(claim: str, question: str, window: Window, top: Window) -> str:
@@ -215,21 +214,22 @@ def _yes_no_check(sentence: str, claim: str, question: str, windows: list[Window
     found = _yes_no_passage(question, answering_passages(question, windows, ctx.vectors, ctx.exclude), ctx)
     if found is None:
         return None
-    window, expected = found
+    _, window, expected = found
     evidence = window.sentence if stated_default_boolean(window.sentence) is not None else window.text
     agrees = said == expected
     return SentenceCheck(sentence, agrees, window.source, evidence, 1.0 if agrees else 0.0, [], cites,
                          "" if agrees else f"the passage it rests on says {'yes' if expected else 'no'}")
 
 
-def _yes_no_passage(question: str, ranked: list[tuple[float, Window]], ctx: CheckContext) -> tuple[Window, bool] | None:
+def _yes_no_passage(question: str, ranked: list[tuple[float, Window]],
+                    ctx: CheckContext) -> tuple[float, Window, bool] | None:
     """The best-ranked of the first YES_NO_PASSAGES answering passages that says yes or no to the question
     (a stated default of the setting it names, or a sentence marking what is done by default that holds all
-    its words), with what it says; None when none does."""
-    for _, window in ranked[:YES_NO_PASSAGES]:
+    its words), with its score and what it says; None when none does."""
+    for score, window in ranked[:YES_NO_PASSAGES]:
         expected = expected_answer(question, window.text, content_words, frozenset(ctx.exclude), window.label)
         if expected is not None:
-            return window, expected
+            return score, window, expected
     return None
 
 
@@ -303,8 +303,7 @@ def evidence_for(question: str, sources: Sequence[Source], embed: Embed | None,
         return None
     score, w = ranked[0]
     if YES_NO_QUESTION.search(question) and (found := _yes_no_passage(question, ranked, ctx)):
-        w = found[0]
-        score = next(s for s, other in ranked if other is w)
+        score, w, _ = found
     text = w.text if len(w.text) <= MAX_EVIDENCE_CHARS else w.text[:MAX_EVIDENCE_CHARS].rsplit(" ", 1)[0] + " …"
     return Evidence(text, w.source, round(score, 4))
 

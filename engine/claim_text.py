@@ -20,7 +20,7 @@ UNITS = {u: base for base, names in {
     "month": ("month", "months"), "year": ("year", "years"), "millisecond": ("ms", "millisecond", "milliseconds"),
     "byte": ("b", "byte", "bytes"), "kilobyte": ("k", "kb", "kib"), "megabyte": ("m", "mb", "mib"),
     "gigabyte": ("g", "gb", "gib"), "percent": ("%", "percent")}.items() for u in names}
-QUANTITY = re.compile(r"(?<![A-Za-z0-9_])(\d+(?:[.,]\d+)*)\s?(%|[A-Za-z]+\b)?")
+_QUANTITY = re.compile(r"(?<![A-Za-z0-9_])(\d+(?:[.,]\d+)*)\s?(%|[A-Za-z]+\b)?")
 _IDENTIFIER = re.compile(r"(?<![\w/])(?:/[\w.-]+)+|\b[A-Za-z][\w]*(?:[-_.][\w]+)+\b")
 _HYPHENATED = re.compile(r"(\w)[\u2010\u00ad][ \t]*\n[ \t]*(\w)")  # groff's line-end hyphenation
 NUMBER_WORDS = {
@@ -93,7 +93,7 @@ def content_words(text: str) -> set[str]:
     return {stem(w) for w in WORD.findall(text) if w.lower() not in STOP and not w.isdigit() and len(w) > 1}
 
 
-def number_value(token: str) -> str:
+def _number_value(token: str) -> str:
     token = token.lower()
     if token in NUMBER_WORDS:
         v = NUMBER_WORDS[token]
@@ -106,8 +106,8 @@ def number_value(token: str) -> str:
 
 def numbers(text: str) -> set[str]:
     """Numbers in a text, written with digits or as words ("four" → "4", "8,000" → "8000")."""
-    found = {number_value(m.group(0)) for m in _NUMBER.finditer(text)}
-    found |= {number_value(w) for w in WORD.findall(text) if w.lower() in NUMBER_WORDS}
+    found = {_number_value(m.group(0)) for m in _NUMBER.finditer(text)}
+    found |= {_number_value(w) for w in WORD.findall(text) if w.lower() in NUMBER_WORDS}
     return found
 
 
@@ -136,13 +136,14 @@ def facts(sentence: str) -> set[str]:
     return numbers(strip_citations(sentence)) | names(sentence) | identifiers(sentence)
 
 
+def quantity_words(text: str) -> list[tuple[str, str]]:
+    """(number, the word written after it, lower-cased; "" when none) for each number in the text."""
+    return [(_number_value(m.group(1)), (m.group(2) or "").lower()) for m in _QUANTITY.finditer(text)]
+
+
 def quantities(text: str) -> list[tuple[str, str | None]]:
-    """(number, unit) for each number in the text; unit is None when no unit word follows it."""
-    out = []
-    for m in QUANTITY.finditer(text):
-        unit = m.group(2)
-        out.append((number_value(m.group(1)), UNITS.get(unit.lower()) if unit else None))
-    return out
+    """(number, unit) for each number in the text; unit is None when no known unit word follows it."""
+    return [(n, UNITS.get(word) if word else None) for n, word in quantity_words(text)]
 
 
 def _unit_mismatch(claim: str, source_text: str) -> list[str]:
