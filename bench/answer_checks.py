@@ -20,8 +20,8 @@
    `answer_qa_heldout12.jsonl`, `answer_qa_heldout13.jsonl`, `answer_qa_heldout14.jsonl` and
    `answer_qa_heldout15.jsonl` (22 each), written in session 9; `answer_qa_heldout16.jsonl`,
    `answer_qa_heldout17.jsonl` and `answer_qa_heldout18.jsonl` (23 each), written in session 10;
-   `answer_qa_heldout19.jsonl` (24), `answer_qa_heldout20.jsonl` (23) and `answer_qa_heldout21.jsonl` (22),
-   written in session 11. Every question is
+   `answer_qa_heldout19.jsonl` (24), `answer_qa_heldout20.jsonl` (23), `answer_qa_heldout21.jsonl` (22) and
+   `answer_qa_heldout22.jsonl` (23), written in session 11. Every question is
    answered once; "today" shows the model's text, "checked" shows the evidence first when the
    main claim fails its check. Reported on the questions whose page was retrieved. The checks run as the app
    ships them (CheckConfig()), whatever this run's calibration finds.
@@ -101,7 +101,10 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
                                      "flags were read",
         "answer_qa_heldout21.jsonl": "held out, written in session 11 before any change over eight new pages "
                                      "(dpkg-deb.1, sftp.1, ssh-agent.1, man.1, scp.1, pam_faillock.8, mcookie.1, "
-                                     "lslocks.8); answers judged by hand before its flags were read"}
+                                     "lslocks.8); answers judged by hand before its flags were read",
+        "answer_qa_heldout22.jsonl": "held out, written in session 11 after reading sets 19-21, over five new "
+                                     "pages (gpg.1, timedatectl.1, ss.8, busctl.1, vim.1); answers judged by hand "
+                                     "before its flags were read, checked once the session's changes were done"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
