@@ -24,9 +24,9 @@ from typing import Sequence
 from engine.answering import (DEFAULT_QUESTION, MONTH_OR_DAY, QUANTITY_QUESTION, STATES_DEFAULT, CheckContext, Embed,
                               Vectors, Window, answering_passages, check_context, in_named_file, rank_windows)
 from engine.claim_text import (STOP, UNITS, WORD, citations, content_words, facts, lexical_overlap, missing_facts,
-                               numbers, quantity_words, split_sentences, stem, strip_citations)
+                               numbers, quantities, quantity_words, split_sentences, stem, strip_citations)
 from engine.defaults import (BOOLEAN_PAIRS, respective_default, stated_default_boolean, stated_default_name,
-                             stated_default_number)
+                             stated_default_number, stated_default_numbers)
 from engine.prompting import Source
 from engine.yes_no import YES_NO_QUESTION, answer_polarity, expected_answer
 
@@ -35,6 +35,7 @@ CLAIM_WINDOWS = 3  # best-ranked passages a claim may rest on
 # Answering passages a yes/no answer may rest on: the first may be cut mid-sentence at its chunk's end, or
 # describe a setting with a longer name ("RequiredFamilyForOnline=" for "RequiredForOnline=").
 YES_NO_PASSAGES = 3
+DEFAULT_PASSAGES = 3  # answering passages the default a claim names may be stated in (the first may only name it)
 MAX_EVIDENCE_CHARS = 400
 _CHOICE_QUESTION = re.compile(r"\bwhich of\b|\bor\b", re.I)  # "which of noauto and auto": the answer repeats
 # Words that say nothing by themselves; "on", "off", "no", "none" and the like are answers, so not among them.
@@ -44,6 +45,9 @@ _FILLER = STOP - {"on", "off", "yes", "no", "not", "all", "any", "both", "either
 # support, so a source that says "(default of 75 columns)" supports the claim.
 _ANSWER_FRAME = frozenset({"value", "setting", "option"})  # stemmed, as content_words gives them
 _NUMBERED_CHOICE = re.compile(r"\b(\d+)\s+(?:for|=|means)\s+([A-Za-z][\w-]*)")  # "0 for none, 1 for realtime"
+_HOW_MANY = re.compile(r"\bhow\s+many\s+([A-Za-z]+)", re.I)
+_COUNTED = re.compile(r"\bhow\s+many\s+((?:[\w-]+\s+){0,3}?[\w-]+)\s+(?:do|does|did|are|is|was|were|can|could|will|"
+                      r"would|should|must|has|have|may|might)\b", re.I)  # "how many consecutive failed logins do"
 
 
 @dataclass
@@ -111,7 +115,11 @@ def _claim_check(sentence: str, claim: str, question: str, windows: list[Window]
     elif missing:
         reason = "not in the passage it rests on: " + ", ".join(missing)
     elif score < cfg.threshold and not (main and question and _gives_stated_default(claim, question, window)):
-        reason = "the sources do not say this"
+        stated = _default_stated_next(claim, question, windows, vectors, exclude) if main and question else None
+        if stated is None:
+            reason = "the sources do not say this"
+        else:
+            window, score = stated, 1.0
     elif main and question and (missed := _missed_default(claim, question, window, ranked[0][1])):
         reason = missed
     elif main and question and DEFAULT_QUESTION.search(question) and not YES_NO_QUESTION.search(question) \
@@ -122,6 +130,10 @@ def _claim_check(sentence: str, claim: str, question: str, windows: list[Window]
     elif main and question and QUANTITY_QUESTION.search(question) and not numbers(claim) \
             and not MONTH_OR_DAY.search(claim):
         reason = "it does not give the number the question asks for"
+    elif main and question and (measured := _measure_for_count(claim, question, window)):
+        reason = measured
+    elif main and question and (asked := _value_in_asked_unit(claim, question, window)):
+        reason = asked
     return SentenceCheck(sentence, not reason, window.source, window.sentence, round(score, 4), missing, cites,
                          reason)
 
@@ -129,14 +141,62 @@ def _claim_check(sentence: str, claim: str, question: str, windows: list[Window]
 def _other_choice(claim: str, question: str, window: Window) -> str | None:
     """In a list of numbered choices ("0 for none, 1 for realtime, 2 for best-effort, 3 for idle"), the one
     the question names, when the claim gives a number that is not its number ("1" for the idle class)."""
-    pairs = [(n, stem(word.lower())) for n, word in _NUMBERED_CHOICE.findall(window.sentence)]
-    asked = content_words(question)
-    named = {(n, word) for n, word in pairs if word in asked}
-    given = numbers(claim)
-    if len(pairs) < 2 or len(named) != 1 or not given:
+    named, given = _named_choice(question, window.sentence), numbers(claim)
+    if named is None or not given:
         return None
-    n, word = named.pop()
+    n, word = named
     return None if n in given else f"{n} for {word}"
+
+
+def _named_choice(question: str, sentence: str) -> tuple[str, str] | None:
+    """Of the numbered choices a sentence lists ("0 for none, 1 for realtime"; "Defaults to 143 for imap://
+    hosts and 993 for imaps:// hosts"), the one the question names, as (number, word); None when it lists
+    fewer than two or the question names none or several."""
+    pairs = _NUMBERED_CHOICE.findall(sentence)
+    asked = content_words(question)
+    named = {(n, word) for n, word in pairs if stem(word.lower()) in asked}
+    if len(named) > 1:  # "imap" and "imaps" stem alike: the question says "for imaps"
+        said = {(n, word) for n, word in named if re.search(rf"\bfor\s+{re.escape(word)}(?![\w-])", question, re.I)}
+        named = said or named
+    return named.pop() if len(pairs) >= 2 and len(named) == 1 else None
+
+
+def _measure_for_count(claim: str, question: str, window: Window) -> str:
+    """For "how many N" where N is no unit and the question names none (times, logins, packs): a number the
+    claim gives as a measure ("15 minutes"), or that its passage gives only as one ("10 seconds" for "10
+    times"), counts something else."""
+    m = _HOW_MANY.search(question)
+    if not m or any(UNITS.get(w.lower()) for w in WORD.findall(question)) or len(numbers(claim)) != 1:
+        return ""
+    (n,) = numbers(claim)
+    counted = (_COUNTED.search(question) or m).group(1)
+    own = [unit for k, unit in quantities(claim) if k == n and unit]
+    if own:
+        return f"it gives {n} {own[0]}s, not a number of {counted}"
+    found = [unit for k, unit in quantities(window.text) if k == n]
+    if found and all(found):
+        return f"the passage it rests on gives {n} in {found[0]}s, not as a number of {counted}"
+    return ""
+
+
+def _value_in_asked_unit(claim: str, question: str, window: Window) -> str:
+    """For "how many <unit>": the value in that unit of the passage's sentence that shares the most words with
+    the question, when the claim does not give it ("15 minutes" for "after how many minutes are accounts
+    unlocked" where "The accounts will be automatically unlocked after 20 minutes" follows "… 15 minutes.")."""
+    m = _HOW_MANY.search(question)
+    unit = UNITS.get(m.group(1).lower()) if m else None
+    if unit is None:
+        return ""
+    asked = content_words(question) - content_words(m.group(1))
+    body = window.text.removeprefix(window.label)  # the item's label belongs to every sentence alike
+    scored = sorted(((len(content_words(s) & asked), values) for s in split_sentences(body)
+                     if (values := {k for k, u in quantities(s) if u == unit})), key=lambda x: -x[0])
+    if not scored or scored[0][0] == 0 or len(scored) > 1 and scored[1][0] == scored[0][0]:
+        return ""
+    values = scored[0][1]
+    if len(values) != 1 or values & numbers(claim):
+        return ""
+    return f"the passage it rests on says {values.pop()} {unit}s"
 
 
 def _other_default(claim: str, question: str, text: str) -> str | None:
@@ -162,8 +222,22 @@ def _other_default(claim: str, question: str, text: str) -> str | None:
 
 
 def _default_number(question: str, text: str) -> str | None:
-    """The number the text states as the default asked about: the listed setting's, else the one it states."""
-    return respective_default(question, text) or stated_default_number(text)
+    """The number the text states as the default asked about: the listed setting's, else the one it states,
+    else, of several, the one whose lead-in shares the most words with the question."""
+    if (choice := _named_choice(question, text)) and stated_default_number(text):  # "Defaults to 143 for imap…"
+        return choice[0]
+    return respective_default(question, text) or stated_default_number(text) or _closest_default(question, text)
+
+
+def _closest_default(question: str, text: str) -> str | None:
+    """Of the defaults a text states, the one whose lead-in ("libcurl currently defaults to 200 ms") shares the
+    most words with the question; None on a tie."""
+    asked = content_words(question)
+    scored = sorted({(len(content_words(lead_in) & asked), n) for n, lead_in in stated_default_numbers(text)},
+                    key=lambda x: -x[0])
+    if not scored or scored[0][0] == 0 or len(scored) > 1 and scored[1][0] == scored[0][0]:
+        return None
+    return scored[0][1]
 
 
 def _gives_stated_default(claim: str, question: str, window: Window) -> bool:
@@ -178,6 +252,23 @@ def _gives_stated_default(claim: str, question: str, window: Window) -> bool:
     (n,) = numbers(claim)
     stated = _units_of(n, window.text) - {None}
     return not stated or _units_of(n, claim) <= stated
+
+
+def _default_stated_next(claim: str, question: str, windows: list[Window], vectors: Vectors,
+                         exclude: set[str]) -> Window | None:
+    """For "what is the default …", a claim with no number whose own words are the default that one of the
+    next best answering passages states ("The default lifetime is forever." where the best passage only says
+    "-t life Set a default value for the maximum lifetime" and the next "Without this option the default
+    maximum lifetime is forever."): that passage."""
+    if not DEFAULT_QUESTION.search(question) or numbers(claim):
+        return None
+    own = content_words(claim) - content_words(question) - _ANSWER_FRAME - {"default"}
+    ranked = in_named_file(question, answering_passages(question, windows, vectors, exclude))
+    for _, window in ranked[MAIN_CLAIM_WINDOWS:DEFAULT_PASSAGES]:
+        name = stated_default_name(window.sentence)
+        if own and name and content_words(name) == own:
+            return window
+    return None
 
 
 def _units_of(n: str, text: str) -> set[str | None]:

@@ -51,15 +51,17 @@ def stated_default_boolean(text: str) -> bool | None:
 
 _NUMBER = r"(-?\d+(?:[.,:]\d+)*)"  # as engine.claim_text reads numbers: "1024:524288" is one
 _STATED_NUMBER = [  # each captures the number
-    re.compile(r"\bdefault(?:\s+(?:value|setting|level|size))?(?:\s+for\s+[\w-]+)?\s+(?:is|was)\s+"
+    re.compile(r"\bdefault(?:\s+[a-z][\w-]*){0,2}?(?:\s+for\s+[\w-]+)?\s+(?:is|was)\s+"
                r"(?:the\s+special\s+value\s+of\s+)?" + _NUMBER,
-               re.I),  # "the default is 3", "the default for n is 8", "the default is the special value of 0"
+               re.I),  # "the default is 3", "The default tab width is 8", "the default for n is 8"
     re.compile(r"\bdefaults?\s+to\s+" + _NUMBER, re.I),  # "it defaults to 1"
     re.compile(r"\(default:?\s*" + _NUMBER, re.I),  # "(default: 3)", "(default 76)"
     re.compile(r"\bdefault:\s*" + _NUMBER, re.I),  # "[default: 12]", "(Integer; default: 512; since Linux 2.6.17)"
     re.compile(r"\bdefault\s+of\s+" + _NUMBER, re.I),  # "(default of 75 columns)"
     re.compile(_NUMBER + r"(?:\s+[a-z]+)?\s+by\s+default\b", re.I),  # "This is 16392 by default"
     re.compile(r"\bby\s+default,?\s+" + _NUMBER, re.I),  # "By default 64 KB of buffer space is used"
+    re.compile(r"\bby\s+default,?\s+(?:[\w-]+\s+){1,4}?is\s+(?:set\s+to\s+)?" + _NUMBER,
+               re.I),  # "by default, the limit is set to 50 redirects"
     re.compile(_NUMBER + r"(?:\s+[a-z]+)?\s+\((?:this\s+is\s+)?(?:the\s+)?default\)",
                re.I),  # "100,000 bytes through 900,000 bytes (the default)"
 ]
@@ -67,19 +69,38 @@ _STATED_NUMBER = [  # each captures the number
 
 def stated_default_number(sentence: str) -> str | None:
     """The one number the sentence states as a default, as written; None when it states none, or several."""
-    return _the_one({m.group(1).rstrip(".,") for pattern in _STATED_NUMBER for m in pattern.finditer(sentence)})
+    return _the_one({number for number, _ in stated_default_numbers(sentence)})
+
+
+_LEAD_IN_CHARS = 80  # how far before a stated default its subject may stand ("libcurl currently defaults to")
+_CLAUSE_END = re.compile(r"[.;:!?][\"'”»]?\s")
+
+
+def stated_default_numbers(text: str) -> list[tuple[str, str]]:
+    """Each number the text states as a default, with the words before it back to the last clause end: what
+    it is the default of ("libcurl currently defaults to 200 ms. Firefox and Chrome currently default to 300
+    ms." gives 200 for libcurl and 300 for Firefox and Chrome)."""
+    found = []
+    for pattern in _STATED_NUMBER:
+        for m in pattern.finditer(text):
+            lead_in = text[max(0, m.start() - _LEAD_IN_CHARS) : m.start()]
+            found.append((m.group(1).rstrip(".,"), _CLAUSE_END.split(lead_in)[-1]))
+    return found
 
 
 _NAME = r"[\"'«“]?(-{0,2}[A-Za-z][\w=.:/+-]*?)[\"'»”]?(?=[.,;)]*(?:\s|$))"
 _STATED_NAME = [  # a single word closes the phrase: "the default is --check=crc64," (not "is fast for presets")
-    re.compile(r"\bdefault(?:\s+(?:value|setting|mode))?\s+is\s+" + _NAME + r"[.,;)]", re.I),
+    re.compile(r"\bdefault(?:\s+[a-z][\w-]*){0,2}?\s+is\s+" + _NAME + r"[.,;)]",
+               re.I),  # "the default is --check=crc64,", "The default compression type is xz."
     re.compile(r"\bdefaults?\s+to\s+" + _NAME + r"[.,;)]", re.I),
     re.compile(r"\(default:\s*" + _NAME + r"\)", re.I),
     re.compile(r"\bby\s+default,?\s+(?:[\w-]+,?\s+){1,6}?is\s+" + _NAME + r"[.,;)]",
                re.I),  # "By default, ACTION is read,", "By default, the unit, sizes are expressed in, is byte,"
+    re.compile(r"(?:^|[.!?]\s+)" + _NAME + r"\s+is\s+the\s+default\b",
+               re.I),  # "Basic is the default authentication method curl uses with proxies."
 ]
 _NOT_A_NAME = {"the", "a", "an", "to", "not", "no", "yes", "on", "off", "true", "false", "none", "used", "set",
-               "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}  # numbers
+               "this", "that", "it", "which", "what", "there", "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}  # numbers
 
 
 def stated_default_name(sentence: str) -> str | None:

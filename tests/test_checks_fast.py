@@ -119,3 +119,31 @@ def test_a_number_of_a_numbered_list_must_be_the_one_the_question_names():
     assert check_sentences("Class 3 (idle).", [ionice], None, question=question)[0].supported
     # a question that names no single choice is not judged by the list
     assert check_sentences("0.", [ionice], None, question="Which number is the lowest class number?")[0].supported
+
+
+FAILLOCK_EXAMPLE = Source(3, "/docs/pam_faillock.8.md", 0, None, None, """EXAMPLES
+  Here are two possible configuration examples for /etc/pam.d/login. They make pam_faillock to lock the account
+  after 4 consecutive failed logins during the default interval of 15 minutes. The accounts will be
+  automatically unlocked after 20 minutes.""")
+WAITRETRY = Source(4, "/docs/wget.1.md", 0, None, None, """--waitretry=seconds
+  If you don't want Wget to wait between every retrieval, but only between retries of failed downloads, you can
+  use this option. By default, Wget will assume a value of 10 seconds.""")
+
+
+def test_a_measure_does_not_answer_how_many_of_something_counted():
+    logins = "After how many consecutive failed logins do the pam_faillock examples lock the account?"
+    wrong = check_sentences("15 minutes.", [FAILLOCK_EXAMPLE], None, question=logins)[0]
+    assert not wrong.supported and wrong.reason == "it gives 15 minutes, not a number of consecutive failed logins", wrong.reason
+    assert check_sentences("4.", [FAILLOCK_EXAMPLE], None, question=logins)[0].supported
+    tries = "How many times does wget try a download by default?"
+    seconds = check_sentences("10 times.", [WAITRETRY], None, question=tries)[0]
+    assert not seconds.supported and "10 in seconds" in seconds.reason, seconds.reason
+
+
+def test_the_value_in_the_asked_unit_comes_from_the_sentence_about_the_question():
+    question = "After how many minutes are accounts automatically unlocked in the pam_faillock examples?"
+    wrong = check_sentences("15 minutes", [FAILLOCK_EXAMPLE], None, question=question)[0]
+    assert not wrong.supported and wrong.reason == "the passage it rests on says 20 minutes", wrong.reason
+    assert check_sentences("20 minutes.", [FAILLOCK_EXAMPLE], None, question=question)[0].supported
+    interval = "How many minutes is the default interval for failed logins in the pam_faillock examples?"
+    assert check_sentences("15 minutes.", [FAILLOCK_EXAMPLE], None, question=interval)[0].supported

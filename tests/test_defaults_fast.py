@@ -174,3 +174,55 @@ def test_a_claim_giving_the_stated_default_needs_no_support_for_its_other_words(
     question = "What is the default AccuracySec of a systemd timer?"
     assert not check_sentences("1us.", [timer], None, question=question)[0].supported  # another unit
     assert check_sentences("The default is 1 minute.", [timer], None, question=question)[0].supported
+
+
+def test_defaults_stated_with_more_words_around_them():
+    assert stated_default_number("The default tab width is 8. Allowed values are 1 to 63.") == "8"
+    assert stated_default_number("to prevent curl from following too many redirects, by default, the limit is set "
+                                 "to 50 redirects. Set this option to -1 to make it unlimited.") == "50"
+    assert stated_default_name("Use --basic for enabling HTTP Basic with a remote host. Basic is the default "
+                               "authentication method curl uses with proxies.") == "Basic"
+    assert stated_default_name("The default compression type is xz.") == "xz"
+    assert stated_default_name("This mode is the default.") is None  # "mode" names no value
+    assert stated_default_name("It is the default.") is None
+
+
+CURL = Source(3, "/docs/curl.1.md", 0, None, None, """--happy-eyeballs-timeout-ms <milliseconds>
+  RFC 6555 says "It is RECOMMENDED that connection attempts be paced 150-250 ms apart to balance human
+  factors against network load."  libcurl currently defaults to 200 ms. Firefox and Chrome currently
+  default to 300 ms.""")
+
+
+def test_of_several_defaults_the_one_of_what_the_question_names():
+    question = "How many milliseconds does libcurl use by default for the happy eyeballs timeout?"
+    wrong = check_sentences("150 ms.", [CURL], None, question=question)[0]
+    assert not wrong.supported and wrong.reason.endswith("says the default is 200"), wrong.reason
+    assert check_sentences("200 ms.", [CURL], None, question=question)[0].supported
+
+
+IMAP = Source(4, "/docs/git-config.1.md", 0, None, None, """imap.port
+  An integer port number to connect to on the server. Defaults to 143 for imap:// hosts and 993 for imaps://
+  hosts. Ignored when imap.tunnel is set.""")
+
+
+def test_a_default_given_for_each_case_is_the_one_the_question_says():
+    question = "Which port does git connect to by default for imaps:// hosts (imap.port)?"
+    wrong = check_sentences("143 for imaps:// hosts.", [IMAP], None, question=question)[0]
+    assert not wrong.supported and wrong.reason == "the passage it rests on says the default is 993", wrong.reason
+    assert check_sentences("993.", [IMAP], None, question=question)[0].supported
+
+
+AGENT = Source(5, "/docs/ssh-agent.1.md", 0, None, None, """     -t life
+             Set a default value for the maximum lifetime of identities added to the agent.  The lifetime may
+             be specified in seconds or in a time format specified in sshd_config(5).
+
+             A lifetime specified for an identity with ssh-add(1) overrides this value.  Without this option
+             the default maximum lifetime is forever.""")
+
+
+def test_a_default_stated_by_the_next_passage_supports_the_claim():
+    question = "Without -t, what is ssh-agent's default maximum lifetime of identities?"
+    right = check_sentences("The default lifetime is forever.", [AGENT], None, question=question)[0]
+    assert right.supported and "forever" in right.evidence, right
+    wrong = check_sentences("The default lifetime is one hour.", [AGENT], None, question=question)[0]
+    assert not wrong.supported
