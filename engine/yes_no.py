@@ -16,7 +16,9 @@ YES_NO_QUESTION = re.compile(r"^\W*(is|are|was|were|do|does|did|can|could|should
                              r"must|shall)\b", re.I)
 _ANSWER = re.compile(r"^\W*(yes|no)\b", re.I)
 _NEGATED = re.compile(r"\b(not|disabled?|off|never)\b", re.I)  # "Is X disabled by default?": "Yes" means false
-_NOT = re.compile(r"\b(not|never|no longer)\b|n't\b", re.I)  # negates what a sentence says is done by default
+# Negates what a sentence says is done by default: "(these are omitted by default)" says listening sockets are
+# not displayed; in the question too ("Are … omitted by default?"), so the two cancel.
+_NOT = re.compile(r"\b(not|never|no longer|omitted|suppressed|skipped|ignored)\b|n't\b", re.I)
 _BY_DEFAULT = re.compile(r"\bby default\b", re.I)
 _MARKS_DEFAULT = re.compile(r"\bby default\b|\((?:this is )?the default\)|\(default\)|\bthis is the default\b|"
                             r"\bdefaults\s+to\s+(?:not\s+)?(?!(?:no|some|any|every)thing\b|string\b)\w+ing\b",

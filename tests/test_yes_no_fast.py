@@ -4,6 +4,7 @@ import numpy as np
 
 from engine.answering import answering_passages, check_context
 from engine.checks import check_sentences, evidence_for
+from engine.claim_text import content_words
 from engine.prompting import Source
 from engine.defaults import stated_default_boolean
 from engine.yes_no import expected_answer
@@ -176,3 +177,12 @@ def test_an_answer_that_says_yes_and_then_no_is_not_supported():
     assert not both[0].supported and both[0].reason == "it says both yes and no"
     one = check_sentences("No. It measures nothing unless SpeedMeter= is set.", [SRC], None, question=question)
     assert one[0].supported
+
+
+def test_what_is_omitted_by_default_is_not_done():
+    listening = "-l, --listening\n       Display only listening sockets (these are omitted by default)."
+    assert expected_answer("Does ss display listening sockets by default?", listening, content_words, frozenset({"ss"})) is False
+    assert expected_answer("Are listening sockets omitted by default?", listening, content_words, frozenset({"ss"})) is True
+    src = Source(1, "/docs/ss.8.md", 0, None, None, listening)
+    assert check_sentences("No, it does not.", [src], None, question="Does ss display listening sockets by default?")[0] \
+        .supported
