@@ -364,19 +364,30 @@ def check_sentences(answer: str, sources: Sequence[Source], embed: Embed | None,
         out.append(_claim_check(sentence, claim, question, scope, ctx.vectors, cfg, cites, not main_done,
                                 ctx.exclude))
         main_done = True
-    if out and out[0].supported and question and _says_both_ways(out):
+    if out and out[0].supported and question and _says_both_ways(out, question, frozenset(ctx.exclude)):
         out[0] = replace(out[0], supported=False, score=0.0, reason="it says both yes and no")
     return out
 
 
+_CONDITION = re.compile(r"^\W*(?:if|when|unless)\b", re.I)  # "If the DHCP server is enabled, …" states no default
 _ANSWER_LABEL = re.compile(r"^\W*answer\s*:\s*", re.I)  # "… Answer: No, because …"
 
 
-def _says_both_ways(checks: list[SentenceCheck]) -> bool:
-    """An answer that opens with "Yes" (or "No") and has a later sentence opening with the other word."""
+def _says_both_ways(checks: list[SentenceCheck], question: str, exclude: frozenset[str] = frozenset()) -> bool:
+    """An answer that opens with "Yes" (or "No") and has a later sentence that says the other: one opening
+    with the other word, or one that states the question's own words the other way round ("No. Busctl waits
+    by default for the socket to appear." to "Does busctl wait by default for the socket to appear?")."""
     said = answer_polarity(strip_citations(checks[0].sentence))
-    return said is not None and any(
-        answer_polarity(_ANSWER_LABEL.sub("", strip_citations(c.sentence))) == (not said) for c in checks[1:])
+    if said is None:
+        return False
+    for c in checks[1:]:
+        later = _ANSWER_LABEL.sub("", strip_citations(c.sentence))
+        opposite = answer_polarity(later)
+        if opposite is None and YES_NO_QUESTION.search(question) and not _CONDITION.match(later):
+            opposite = expected_answer(question, later, content_words, exclude)
+        if opposite == (not said):
+            return True
+    return False
 
 
 def main_claim(checks: list[SentenceCheck]) -> SentenceCheck | None:

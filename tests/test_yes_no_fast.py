@@ -186,3 +186,16 @@ def test_what_is_omitted_by_default_is_not_done():
     src = Source(1, "/docs/ss.8.md", 0, None, None, listening)
     assert check_sentences("No, it does not.", [src], None, question="Does ss display listening sockets by default?")[0] \
         .supported
+
+
+def test_a_no_followed_by_the_question_stated_as_fact_says_both():
+    busctl = Source(1, "/docs/busctl.1.md", 0, None, None, """--watch-bind=BOOL
+           Controls whether to wait for the specified AF_UNIX bus socket to appear in the file system before
+           connecting to it. Defaults to off.""")
+    question = "Does busctl wait by default for the AF_UNIX bus socket to appear before connecting?"
+    both = check_sentences("No. Busctl waits by default for the AF_UNIX bus socket to appear before connecting.",
+                           [busctl], None, question=question)[0]
+    assert not both.supported and both.reason == "it says both yes and no", both.reason
+    assert check_sentences("No. It does not wait by default.", [busctl], None, question=question)[0].supported
+    conditional = "No. If busctl waits by default for the AF_UNIX bus socket to appear before connecting, set it."
+    assert check_sentences(conditional, [busctl], None, question=question)[0].supported  # a condition, no claim
