@@ -100,7 +100,8 @@ _STATED_NAME = [  # a single word closes the phrase: "the default is --check=crc
                re.I),  # "Basic is the default authentication method curl uses with proxies."
 ]
 _NOT_A_NAME = {"the", "a", "an", "to", "not", "no", "yes", "on", "off", "true", "false", "none", "used", "set",
-               "this", "that", "it", "which", "what", "there", "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}  # numbers
+               "this", "that", "it", "which", "what", "there",  # "This is the default."
+               "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}  # numbers
 
 
 def stated_default_name(sentence: str) -> str | None:

@@ -133,7 +133,8 @@ WAITRETRY = Source(4, "/docs/wget.1.md", 0, None, None, """--waitretry=seconds
 def test_a_measure_does_not_answer_how_many_of_something_counted():
     logins = "After how many consecutive failed logins do the pam_faillock examples lock the account?"
     wrong = check_sentences("15 minutes.", [FAILLOCK_EXAMPLE], None, question=logins)[0]
-    assert not wrong.supported and wrong.reason == "it gives 15 minutes, not a number of consecutive failed logins", wrong.reason
+    assert not wrong.supported, wrong
+    assert wrong.reason == "it gives 15 minutes, not a number of consecutive failed logins", wrong.reason
     assert check_sentences("4.", [FAILLOCK_EXAMPLE], None, question=logins)[0].supported
     tries = "How many times does wget try a download by default?"
     seconds = check_sentences("10 times.", [WAITRETRY], None, question=tries)[0]
