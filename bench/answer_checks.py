@@ -104,7 +104,8 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
                                      "lslocks.8); answers judged by hand before its flags were read",
         "answer_qa_heldout22.jsonl": "held out, written in session 11 after reading sets 19-21, over five new "
                                      "pages (gpg.1, timedatectl.1, ss.8, busctl.1, vim.1); answers judged by hand "
-                                     "before its flags were read, checked once the session's changes were done"}
+                                     "before its flags were read; first checked after the set-19-21 changes, its two "
+                                     "yes/no misses read after"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
