@@ -99,10 +99,10 @@ def support(claim: str, window: Window, vectors: Vectors, weight: float, questio
 def _claim_check(sentence: str, claim: str, question: str, windows: list[Window], vectors: Vectors,
                  cfg: CheckConfig, cites: list[int], main: bool, exclude: set[str] = frozenset()) -> SentenceCheck:
     if main and question:  # the answer must rest on the passages that answer the question, not on any match
-        ranked = in_named_file(question, answering_passages(question, windows, vectors, exclude))
+        candidates = in_named_file(question, answering_passages(question, windows, vectors, exclude))
     else:
-        ranked = rank_windows(f"{claim} {question}".strip(), windows, vectors, exclude=exclude)
-    ranked = ranked[:MAIN_CLAIM_WINDOWS if main and question else CLAIM_WINDOWS]
+        candidates = rank_windows(f"{claim} {question}".strip(), windows, vectors, exclude=exclude)
+    ranked = candidates[:MAIN_CLAIM_WINDOWS if main and question else CLAIM_WINDOWS]
     best = max(((support(claim, w, vectors, cfg.lexical_weight, question), w) for _, w in ranked),
                key=lambda x: x[0], default=(0.0, None))
     score, window = best
@@ -115,7 +115,7 @@ def _claim_check(sentence: str, claim: str, question: str, windows: list[Window]
     elif missing:
         reason = "not in the passage it rests on: " + ", ".join(missing)
     elif score < cfg.threshold and not (main and question and _gives_stated_default(claim, question, window)):
-        stated = _default_stated_next(claim, question, windows, vectors, exclude) if main and question else None
+        stated = _default_stated_next(claim, question, candidates) if main and question else None
         if stated is None:
             reason = "the sources do not say this"
         else:
@@ -224,9 +224,10 @@ def _other_default(claim: str, question: str, text: str) -> str | None:
 def _default_number(question: str, text: str) -> str | None:
     """The number the text states as the default asked about: the listed setting's, else the one it states,
     else, of several, the one whose lead-in shares the most words with the question."""
-    if (choice := _named_choice(question, text)) and stated_default_number(text):  # "Defaults to 143 for imap…"
+    stated = stated_default_number(text)
+    if stated and (choice := _named_choice(question, text)):  # "Defaults to 143 for imap:// hosts and 993 for …"
         return choice[0]
-    return respective_default(question, text) or stated_default_number(text) or _closest_default(question, text)
+    return respective_default(question, text) or stated or _closest_default(question, text)
 
 
 def _closest_default(question: str, text: str) -> str | None:
@@ -254,17 +255,15 @@ def _gives_stated_default(claim: str, question: str, window: Window) -> bool:
     return not stated or _units_of(n, claim) <= stated
 
 
-def _default_stated_next(claim: str, question: str, windows: list[Window], vectors: Vectors,
-                         exclude: set[str]) -> Window | None:
+def _default_stated_next(claim: str, question: str, answering: list[tuple[float, Window]]) -> Window | None:
     """For "what is the default …", a claim with no number whose own words are the default that one of the
-    next best answering passages states ("The default lifetime is forever." where the best passage only says
-    "-t life Set a default value for the maximum lifetime" and the next "Without this option the default
-    maximum lifetime is forever."): that passage."""
+    next best answering passages (`answering`, best first) states ("The default lifetime is forever." where the
+    best passage only says "-t life Set a default value for the maximum lifetime" and the next "Without this
+    option the default maximum lifetime is forever."): that passage."""
     if not DEFAULT_QUESTION.search(question) or numbers(claim):
         return None
     own = content_words(claim) - content_words(question) - _ANSWER_FRAME - {"default"}
-    ranked = in_named_file(question, answering_passages(question, windows, vectors, exclude))
-    for _, window in ranked[MAIN_CLAIM_WINDOWS:DEFAULT_PASSAGES]:
+    for _, window in answering[MAIN_CLAIM_WINDOWS:DEFAULT_PASSAGES]:
         name = stated_default_name(window.sentence)
         if own and name and content_words(name) == own:
             return window
