@@ -21,7 +21,8 @@
    `answer_qa_heldout15.jsonl` (22 each), written in session 9; `answer_qa_heldout16.jsonl`,
    `answer_qa_heldout17.jsonl` and `answer_qa_heldout18.jsonl` (23 each), written in session 10;
    `answer_qa_heldout19.jsonl` (24), `answer_qa_heldout20.jsonl` (23), `answer_qa_heldout21.jsonl` (22) and
-   `answer_qa_heldout22.jsonl` (23), written in session 11. Every question is
+   `answer_qa_heldout22.jsonl` (23), written in session 11; `answer_qa_heldout23.jsonl` (24),
+   `answer_qa_heldout24.jsonl` (25) and `answer_qa_heldout25.jsonl` (24), written in session 12. Every question is
    answered once; "today" shows the model's text, "checked" shows the evidence first when the
    main claim fails its check. Reported on the questions whose page was retrieved. The checks run as the app
    ships them (CheckConfig()), whatever this run's calibration finds.
@@ -105,7 +106,15 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
         "answer_qa_heldout22.jsonl": "held out, written in session 11 after reading sets 19-21, over five new "
                                      "pages (gpg.1, timedatectl.1, ss.8, busctl.1, vim.1); answers judged by hand "
                                      "before its flags were read; first checked after the set-19-21 changes, its two "
-                                     "yes/no misses read after"}
+                                     "yes/no misses read after",
+        "answer_qa_heldout23.jsonl": "held out, written in session 12 before any change over one long new page "
+                                     "(bash.1, 6,684 lines); answers judged by hand before its flags were read",
+        "answer_qa_heldout24.jsonl": "held out, written in session 12 before any change over five new PostgreSQL "
+                                     "pages (pgbench.1, psql.1, pg_ctl.1, initdb.1, pg_dump.1); answers judged by "
+                                     "hand before its flags were read",
+        "answer_qa_heldout25.jsonl": "held out, written in session 12 before any change over nine new pages "
+                                     "(gpg-agent.1, strace.1, file.1, patch.1, lsof.8, sqlite3.1, jq.1, zip.1, "
+                                     "unzip.1); answers judged by hand before its flags were read"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
