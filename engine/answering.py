@@ -14,6 +14,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from engine.claim_text import STOP, WORD, content_words, numbers, split_sentences, stem
+from engine.defaults import label_default
 from engine.passages import source_items
 from engine.prompting import Source
 
@@ -212,7 +213,7 @@ def named_file_bonus(question: str, windows: list[Window]) -> np.ndarray | None:
 def answer_shape_bonus(question: str, windows: list[Window]) -> np.ndarray | None:
     """Passages shaped like the answer rank higher: for "how many / how long / when / which port" questions
     those holding a number (a duration for "how long"); for "what is the default …" those whose sentence
-    states a default."""
+    states a default, or whose label states the default of the setting asked about ("prompt-items (250)")."""
     quantity = bool(QUANTITY_QUESTION.search(question))
     default = bool(DEFAULT_QUESTION.search(question))
     if not (quantity or default):
@@ -223,8 +224,8 @@ def answer_shape_bonus(question: str, windows: list[Window]) -> np.ndarray | Non
         if quantity and (numbers(w.text) or MONTH_OR_DAY.search(w.text)) and \
                 (not duration or _DURATION.search(w.text)):
             bonus[i] += QUANTITY_BONUS
-        if default and STATES_DEFAULT.search(w.sentence):
-            bonus[i] += DEFAULT_BONUS
+        if default and (STATES_DEFAULT.search(w.sentence) or label_default(w.label, question)):
+            bonus[i] += DEFAULT_BONUS  # the sentence states a default, or the label the asked setting's
         elif default and STATES_DEFAULT.search(w.text):  # a neighbour states it: "… ignored. Defaults to 10sec."
             bonus[i] += NEIGHBOUR_DEFAULT_BONUS
     return bonus

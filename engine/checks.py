@@ -25,8 +25,8 @@ from engine.answering import (DEFAULT_QUESTION, MONTH_OR_DAY, QUANTITY_QUESTION,
                               Vectors, Window, answering_passages, check_context, in_named_file, rank_windows)
 from engine.claim_text import (STOP, UNITS, WORD, citations, content_words, facts, lexical_overlap, missing_facts,
                                numbers, quantities, quantity_words, split_sentences, stem, strip_citations)
-from engine.defaults import (BOOLEAN_PAIRS, respective_default, stated_default_boolean, stated_default_name,
-                             stated_default_number, stated_default_numbers)
+from engine.defaults import (BOOLEAN_PAIRS, label_default, respective_default, stated_default_boolean,
+                             stated_default_name, stated_default_number, stated_default_numbers)
 from engine.prompting import Source
 from engine.yes_no import YES_NO_QUESTION, answer_polarity, expected_answer
 
@@ -280,12 +280,22 @@ def _missed_default(claim: str, question: str, window: Window, top: Window) -> s
     """Why the claim misses the default asked for: the one its own sentence states, else, when that sentence
     states none, the one the passage that best answers the question states ("use ACTION to process it"
     answers no "which ACTION by default" when the next sentence says "By default, ACTION is read")."""
+    if DEFAULT_QUESTION.search(question) and (labelled := label_default(window.label, question)) \
+            and not _gives_value(claim, labelled):
+        return f"the passage it rests on says the default is {labelled}"
     if found := _other_default(claim, question, window.sentence):
         return f"the passage it rests on says the default is {found}"
     if STATES_DEFAULT.search(window.sentence):
         return ""
     found = _other_default(claim, question, top.sentence if STATES_DEFAULT.search(top.sentence) else top.text)
     return f"the passage that answers the question says the default is {found}" if found else ""
+
+
+def _gives_value(claim: str, value: str) -> bool:
+    """The claim states the value: its number, or its words."""
+    if numbers(value):
+        return numbers(value) <= numbers(claim)
+    return content_words(value) <= content_words(claim)
 
 
 def _names_both_ways(claim: str) -> bool:
@@ -315,8 +325,10 @@ def _yes_no_passage(question: str, ranked: list[tuple[float, Window]],
                     ctx: CheckContext) -> tuple[float, Window, bool] | None:
     """The best-ranked of the first YES_NO_PASSAGES answering passages that says yes or no to the question
     (a stated default of the setting it names, or a sentence marking what is done by default that holds all
-    its words), with its score and what it says; None when none does."""
-    for score, window in ranked[:YES_NO_PASSAGES]:
+    its words), with its score and what it says; None when none does. A passage whose label states the
+    default of the setting the question names ("page-completions (On)") comes before the others."""
+    first = ranked[:YES_NO_PASSAGES]
+    for score, window in sorted(first, key=lambda sw: label_default(sw[1].label, question) is None):
         expected = expected_answer(question, window.text, content_words, frozenset(ctx.exclude), window.label)
         if expected is not None:
             return score, window, expected
@@ -329,10 +341,10 @@ def only_repeats(claim: str, question: str) -> bool:
     if YES_NO_QUESTION.search(question) or _CHOICE_QUESTION.search(question):
         return False
 
-    def said(text: str) -> set[str]:
-        return {stem(w) for w in WORD.findall(text.lower())} - _FILLER
-
-    return said(claim) <= said(question)
+    asked = {stem(w) for w in WORD.findall(question.lower())}
+    # a verb's "-s" form as the question's ("uses" for "use"; stem() reads "uses" as "us")
+    return all(stem(w) in asked or stem(w.removesuffix("s")) in asked
+               for w in WORD.findall(claim.lower()) if stem(w) not in _FILLER)
 
 
 def check_sentences(answer: str, sources: Sequence[Source], embed: Embed | None,

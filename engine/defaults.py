@@ -41,6 +41,7 @@ _NEGATION_REACH = 8  # characters before a value that may hold its negation
 
 def stated_default_boolean(text: str) -> bool | None:
     """The boolean default the text states, or None when it states none or contradicts itself."""
+    text = " ".join(text.split())  # justified man-page lines: "enabled  by  default"
     values = set()
     for pattern in _STATED_BOOLEAN:
         for m in pattern.finditer(text):
@@ -109,6 +110,28 @@ def stated_default_name(sentence: str) -> str | None:
     number or a boolean (read above)."""
     values = {m.group(1) for pattern in _STATED_NAME for m in pattern.finditer(sentence)}
     return _the_one({v for v in values if v.lower() not in _NOT_A_NAME})
+
+
+_VALUE_TYPES = {"string", "str", "boolean", "bool", "number", "integer", "int", "float", "list", "path", "octal",
+                "text", "char", "character", "size", "time"}  # "ENV_PATH (string)" gives a type, not a default
+_LABEL_DEFAULT = re.compile(r"^([\w.-]+)\s+\(([\w.-]+)\)$")  # "keyseq-timeout (500)", "page-completions (On)"
+
+
+def label_default(label: str, question: str) -> str | None:
+    """The default an item's label states as "name (value)", as readline's variables are listed
+    ("completion-query-items (100)"), when the question names that setting; None otherwise."""
+    m = _LABEL_DEFAULT.match(label.strip())
+    if not m or m.group(2).lower() in _VALUE_TYPES or not re.search(r"(?<![\w-])" + re.escape(m.group(1)) + r"(?![\w-])", question, re.I):
+        return None
+    return m.group(2)
+
+
+def boolean_value(word: str) -> bool | None:
+    """True for "on", "yes", "true", "enabled"; False for their opposites; None for any other word."""
+    for true, false in BOOLEAN_PAIRS:
+        if word.lower() in (true, false):
+            return word.lower() == true
+    return None
 
 
 _RESPECTIVELY = re.compile(r"\bdefault\s+values\s+(?:for|of)\s+(?P<names>[^.;:]+?)\s+are\s+respectively\s+"

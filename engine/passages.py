@@ -41,20 +41,27 @@ def _indent(line: str) -> int:
 
 
 def _blocks(text: str) -> list[tuple[int, list[str]]]:
-    """Blank-line separated blocks with their character offsets."""
-    out, lines, start, pos = [], [], 0, 0
+    """Blank-line separated blocks with their character offsets, each also split before a hanging label: a
+    line less indented than the one above it and the one below it (readline's "page-completions (On)"
+    entries follow each other with no blank line between)."""
+    out, lines, offsets, pos = [], [], [], 0
     for line in text.splitlines(keepends=True):
         if line.strip():
-            if not lines:
-                start = pos
             lines.append(line.rstrip("\n"))
+            offsets.append(pos)
         elif lines:
-            out.append((start, lines))
-            lines = []
+            out.extend(_split_at_labels(lines, offsets))
+            lines, offsets = [], []
         pos += len(line)
     if lines:
-        out.append((start, lines))
+        out.extend(_split_at_labels(lines, offsets))
     return out
+
+
+def _split_at_labels(lines: list[str], offsets: list[int]) -> list[tuple[int, list[str]]]:
+    indents = [_indent(s) for s in lines]
+    cuts = [0] + [i for i in range(1, len(lines) - 1) if indents[i - 1] > indents[i] < indents[i + 1]]
+    return [(offsets[a], lines[a:b]) for a, b in zip(cuts, cuts[1:] + [len(lines)])]
 
 
 def _is_label(lines: list[str]) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from engine.defaults import stated_default_boolean
+from engine.defaults import boolean_value, label_default, stated_default_boolean
 
 YES_NO_QUESTION = re.compile(r"^\W*(is|are|was|were|do|does|did|can|could|should|will|would|has|have|had|may|"
                              r"must|shall)\b", re.I)
@@ -49,7 +49,11 @@ def expected_answer(question: str, passage: str, terms: Terms = _plain_words,
     question, or what it says is done by default. None when the passage states neither, or does not name the
     setting the question names. `terms` reads a text's words as the caller compares them; `ignore` holds
     words that only name the source files ("zstd" in "… by zstd by default"); `label` is the term the
-    passage's item defines, which its sentences leave unsaid ("journal_write")."""
+    passage's item defines, which its sentences leave unsaid ("journal_write"); a label that states the
+    default of the setting asked about ("page-completions (On)") answers first."""
+    labelled = boolean_value(label_default(label, question) or "")
+    if labelled is not None:
+        return labelled != bool(_NEGATED.search(question))
     names = {n.rstrip("=").lower() for n in _SETTING.findall(question)}
     if any(n not in passage.lower() for n in names):
         return None  # a default of another setting answers nothing
