@@ -108,13 +108,15 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
                                      "before its flags were read; first checked after the set-19-21 changes, its two "
                                      "yes/no misses read after",
         "answer_qa_heldout23.jsonl": "held out, written in session 12 before any change over one long new page "
-                                     "(bash.1, 6,684 lines); answers judged by hand before its flags were read",
+                                     "(bash.1, 6,684 lines); answers judged by hand before its flags were read; the "
+                                     "label changes of session 12 made from it",
         "answer_qa_heldout24.jsonl": "held out, written in session 12 before any change over five new PostgreSQL "
                                      "pages (pgbench.1, psql.1, pg_ctl.1, initdb.1, pg_dump.1); answers judged by "
-                                     "hand before its flags were read",
+                                     "hand before its flags were read; read after its first run",
         "answer_qa_heldout25.jsonl": "held out, written in session 12 before any change over nine new pages "
                                      "(gpg-agent.1, strace.1, file.1, patch.1, lsof.8, sqlite3.1, jq.1, zip.1, "
-                                     "unzip.1); answers judged by hand before its flags were read"}
+                                     "unzip.1); answers judged by hand before its flags were read; read after its "
+                                     "first run"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
