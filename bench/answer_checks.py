@@ -22,7 +22,8 @@
    `answer_qa_heldout17.jsonl` and `answer_qa_heldout18.jsonl` (23 each), written in session 10;
    `answer_qa_heldout19.jsonl` (24), `answer_qa_heldout20.jsonl` (23), `answer_qa_heldout21.jsonl` (22) and
    `answer_qa_heldout22.jsonl` (23), written in session 11; `answer_qa_heldout23.jsonl` (24),
-   `answer_qa_heldout24.jsonl` (25) and `answer_qa_heldout25.jsonl` (24), written in session 12. Every question is
+   `answer_qa_heldout24.jsonl` (25) and `answer_qa_heldout25.jsonl` (24), written in session 12, and
+   `answer_qa_heldout26.jsonl` (23), written in session 12 after the changes made from sets 23-25. Every question is
    answered once; "today" shows the model's text, "checked" shows the evidence first when the
    main claim fails its check. Reported on the questions whose page was retrieved. The checks run as the app
    ships them (CheckConfig()), whatever this run's calibration finds.
@@ -116,7 +117,10 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
         "answer_qa_heldout25.jsonl": "held out, written in session 12 before any change over nine new pages "
                                      "(gpg-agent.1, strace.1, file.1, patch.1, lsof.8, sqlite3.1, jq.1, zip.1, "
                                      "unzip.1); answers judged by hand before its flags were read; read after its "
-                                     "first run"}
+                                     "first run",
+        "answer_qa_heldout26.jsonl": "held out, written in session 12 after the changes made from sets 23-25, over "
+                                     "six new pages (readline.3readline, dash.1, python3.11.1, perf-config.1, "
+                                     "git-log.1, ip-link.8); answers judged by hand before its flags were read"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
