@@ -19,7 +19,8 @@ UNITS = {u: base for base, names in {
     "hour": ("h", "hr", "hrs", "hour", "hours"), "day": ("day", "days"), "week": ("week", "weeks"),
     "month": ("month", "months"), "year": ("year", "years"), "millisecond": ("ms", "millisecond", "milliseconds"),
     "byte": ("b", "byte", "bytes"), "kilobyte": ("k", "kb", "kib", "kilobyte", "kilobytes"),
-    "megabyte": ("m", "mb", "mib", "megabyte", "megabytes"), "gigabyte": ("g", "gb", "gib", "gigabyte", "gigabytes"), "percent": ("%", "percent")}.items() for u in names}
+    "megabyte": ("m", "mb", "mib", "megabyte", "megabytes"), "gigabyte": ("g", "gb", "gib", "gigabyte", "gigabytes"),
+    "percent": ("%", "percent")}.items() for u in names}
 _QUANTITY = re.compile(r"(?<![A-Za-z0-9_])(\d+(?:[.,]\d+)*)\s?(%|[A-Za-z]+\b)?")
 _IDENTIFIER = re.compile(r"(?<![\w/])(?:/[\w.-]+)+|\b[A-Za-z][\w]*(?:[-_.][\w]+)+\b")
 _HYPHENATED = re.compile(r"(\w)[\u2010\u00ad][ \t]*\n[ \t]*(\w)")  # groff's line-end hyphenation

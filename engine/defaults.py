@@ -121,9 +121,10 @@ def label_default(label: str, question: str) -> str | None:
     """The default an item's label states as "name (value)", as readline's variables are listed
     ("completion-query-items (100)"), when the question names that setting; None otherwise."""
     m = _LABEL_DEFAULT.match(label.strip())
-    if not m or m.group(2).lower() in _VALUE_TYPES or not re.search(r"(?<![\w-])" + re.escape(m.group(1)) + r"(?![\w-])", question, re.I):
+    if not m or m.group(2).lower() in _VALUE_TYPES:
         return None
-    return m.group(2)
+    named = re.search(r"(?<![\w-])" + re.escape(m.group(1)) + r"(?![\w-])", question, re.I)
+    return m.group(2) if named else None
 
 
 def boolean_value(word: str) -> bool | None:

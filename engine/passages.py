@@ -59,6 +59,7 @@ def _blocks(text: str) -> list[tuple[int, list[str]]]:
 
 
 def _split_at_labels(lines: list[str], offsets: list[int]) -> list[tuple[int, list[str]]]:
+    """The block's lines cut before each line less indented than its neighbours, with each part's offset."""
     indents = [_indent(s) for s in lines]
     cuts = [0] + [i for i in range(1, len(lines) - 1) if indents[i - 1] > indents[i] < indents[i + 1]]
     return [(offsets[a], lines[a:b]) for a, b in zip(cuts, cuts[1:] + [len(lines)])]
