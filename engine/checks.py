@@ -381,18 +381,21 @@ def check_sentences(answer: str, sources: Sequence[Source], embed: Embed | None,
 
 
 _CONDITION = re.compile(r"^\W*(?:if|when|unless)\b", re.I)  # "If the DHCP server is enabled, …" states no default
+_YES_OR_NO = re.compile(r"^\W*(?:yes|no)\b[\s,;:.!-]*", re.I)
 _ANSWER_LABEL = re.compile(r"^\W*answer\s*:\s*", re.I)  # "… Answer: No, because …"
 
 
 def _says_both_ways(checks: list[SentenceCheck], question: str, exclude: frozenset[str] = frozenset()) -> bool:
-    """An answer that opens with "Yes" (or "No") and has a later sentence that says the other: one opening
-    with the other word, or one that states the question's own words the other way round ("No. Busctl waits
-    by default for the socket to appear." to "Does busctl wait by default for the socket to appear?")."""
-    said = answer_polarity(strip_citations(checks[0].sentence))
+    """An answer that opens with "Yes" (or "No") and then says the other, in the rest of its first sentence or
+    in a later one: a sentence opening with the other word, or one that states the question's own words the
+    other way round ("No. Busctl waits by default for the socket to appear." to "Does busctl wait by default
+    for the socket to appear?"; "No, blink-matching-paren is on by default.")."""
+    first = strip_citations(checks[0].sentence)
+    said = answer_polarity(first)
     if said is None:
         return False
-    for c in checks[1:]:
-        later = _ANSWER_LABEL.sub("", strip_citations(c.sentence))
+    rest = _YES_OR_NO.sub("", first)  # "No, blink-matching-paren is on by default." says both in one sentence
+    for later in [rest] + [_ANSWER_LABEL.sub("", strip_citations(c.sentence)) for c in checks[1:]]:
         opposite = answer_polarity(later)
         if opposite is None and YES_NO_QUESTION.search(question) and not _CONDITION.match(later):
             opposite = expected_answer(question, later, content_words, exclude)

@@ -105,3 +105,11 @@ def test_of_the_first_answering_passages_the_one_whose_label_states_the_default_
     ctx = check_context([SRC], None)
     found = _yes_no_passage("Is the editor's auto-paging on by default?", [(2.0, older), (1.9, labelled)], ctx)
     assert found is not None and found[1] is labelled and found[2] is True
+
+
+def test_no_then_the_question_stated_as_true_in_the_same_sentence_says_both():
+    question = "Is the editor's case-folding on by default?"
+    checks = check_sentences("No, the editor's case-folding is on by default.", [SRC], None, question=question)
+    assert not checks[0].supported and checks[0].reason == "it says both yes and no"
+    assert check_sentences("No, the editor's case-folding is not on by default.", [SRC], None,
+                           question=question)[0].supported
