@@ -32,7 +32,6 @@ _STATED_BOOLEAN = [  # each captures the value
     re.compile(r"\b(" + _BOOLEAN + r")[\"'»”]?\s+(?:is\s+)?(?:\(the default\)|by default|the default)",
                re.I),  # "When false (the default)", "enabled by default"
 ]
-_TRUE = {true for true, _ in BOOLEAN_PAIRS}
 
 
 _NEGATION_BEFORE = re.compile(r"(?:\bnot|\bnever|n't)\s+$", re.I)  # "Strict mode is not enabled by default."
@@ -46,7 +45,7 @@ def stated_default_boolean(text: str) -> bool | None:
     for pattern in _STATED_BOOLEAN:
         for m in pattern.finditer(text):
             negated = bool(_NEGATION_BEFORE.search(text[max(0, m.start(1) - _NEGATION_REACH) : m.start(1)]))
-            values.add((m.group(1).lower() in _TRUE) != negated)
+            values.add(boolean_value(m.group(1)) != negated)
     return _the_one(values)
 
 

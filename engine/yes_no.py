@@ -15,6 +15,7 @@ from engine.defaults import boolean_value, label_default, stated_default_boolean
 YES_NO_QUESTION = re.compile(r"^\W*(is|are|was|were|do|does|did|can|could|should|will|would|has|have|had|may|"
                              r"must|shall)\b", re.I)
 _ANSWER = re.compile(r"^\W*(yes|no)\b", re.I)
+_AFTER_ANSWER = re.compile(r"^[\s,;:.!-]+")  # "No, " / "Yes. "
 _NEGATED = re.compile(r"\b(not|disabled?|off|never)\b", re.I)  # "Is X disabled by default?": "Yes" means false
 # Negates what a sentence says is done by default: "(these are omitted by default)" says listening sockets are
 # not displayed; in the question too ("Are … omitted by default?"), so the two cancel.
@@ -35,6 +36,13 @@ Terms = Callable[[str], set[str]]  # a text's words, as the caller compares them
 
 def _plain_words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z][\w-]*", text.lower()) if len(w) > 3}
+
+
+def after_yes_or_no(claim: str) -> str:
+    """What an answer says after its opening "Yes" or "No" ("No, it is on by default." gives "it is on by
+    default."); the whole claim when it opens with neither."""
+    m = _ANSWER.match(claim)
+    return claim if m is None else _AFTER_ANSWER.sub("", claim[m.end():], count=1)
 
 
 def answer_polarity(claim: str) -> bool | None:
