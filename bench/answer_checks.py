@@ -153,7 +153,7 @@ def correct(text: str, answers: list[str]) -> bool:
     for a in answers:
         qs = quantities(a)
         units = {w for _, u in qs if u for w in re.findall(r"[A-Za-z]+", a)}
-        words = [w.lower() for w in re.findall(r"[A-Za-z][\w-]*", a) if w not in units]
+        words = [w.lower() for w in re.findall(r"[A-Za-z_][\w-]*", a) if w not in units]  # "_fini" whole
         signed = re.findall(r"(?<![\w.])-\d[\d.]*", a)  # numbers() drops the sign: "1" is not "-1"
         if numbers(a) <= have_nums and all(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", low) for w in words) and \
                 all((n, u) in have_q or u is None for n, u in qs) and \
