@@ -153,7 +153,8 @@ def correct(text: str, answers: list[str]) -> bool:
     for a in answers:
         qs = quantities(a)
         units = {w for _, u in qs if u for w in re.findall(r"[A-Za-z]+", a)}
-        words = [w.lower() for w in re.findall(r"[A-Za-z_][\w-]*", a) if w not in units]  # "_fini" whole
+        words = [w.lower() for w in re.findall(r"0x[0-9A-Fa-f]+|[A-Za-z_][\w-]*", a)  # "_fini", "0x1000" whole
+                 if w not in units]
         signed = re.findall(r"(?<![\w.])-\d[\d.]*", a)  # numbers() drops the sign: "1" is not "-1"
         if numbers(a) <= have_nums and all(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", low) for w in words) and \
                 all((n, u) in have_q or u is None for n, u in qs) and \
