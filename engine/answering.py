@@ -26,6 +26,7 @@ MIN_EVIDENCE_WORDS = 3  # 2 when one is a number: "blocksize = 4096" is a row wo
 SENTENCE_WEIGHT = 0.5  # the passage's own sentence counts again: of two passages sharing a sentence, the one
 #                        centred on the sentence that holds the asked-for term ranks first
 QUANTITY_BONUS = 0.3  # evidence for "how long / how many / when / which port" questions should hold a number
+_SECTION_REF = re.compile(r"(?<=[\w-])\(\d[a-z]*\)")  # "git-config(1)", "readline(3readline)": no quantity
 DEFAULT_BONUS = 0.6  # evidence for "what is the default …" should state one
 NEIGHBOUR_DEFAULT_BONUS = 0.3  # … or hold a sentence that does, beside the one that matches the question
 NAMED_FILE_BONUS = 0.3  # a passage of the file whose name the question says
@@ -35,8 +36,8 @@ DEFAULT_QUESTION = re.compile(r"\bdefaults?\b|"
                               r"\b(?:when|if)\s+(?:it\s+is\s+)?(?:omitted|not\s+(?:given|specified|set))\b", re.I)
 # "The default timeout is 5 minutes", "Defaults to 6", "with a default of 6", "(the default)"
 STATES_DEFAULT = re.compile(r"\bdefault(s|ed)?\b([ \t]+[\w=.-]+){0,3}?[ \t]+(is|are|to|was)\b|"
-                            r"\bdefault(s|ed)? to\b|\bdefault of\b|\bdefault values? for\b|\bby default\b|"
-                            r"\(the default\)|\bdefault:|"
+                            r"\bdefault(s|ed)? to\b|\bdefault of\b|\bdefault values? (?:for|of)\b|\bby default\b|"
+                            r"\(the default\)|\bdefault:|\bdefault\s+-?\d|"  # "Default 16 (-i: 12, -ps: 30)"
                             r"\bis the default\b", re.I)
 QUANTITY_QUESTION = re.compile(  # "when" only as the question word: "which shell, when none is given?" is no date
     r"^\W*when\b|\b(how (long|many|much|often|old|far|big|large|high|tall|wide|hot|cold|fast|deep|heavy)|"
@@ -221,7 +222,7 @@ def answer_shape_bonus(question: str, windows: list[Window]) -> np.ndarray | Non
     duration = bool(_DURATION_QUESTION.search(question))
     bonus = np.zeros(len(windows), dtype=np.float32)
     for i, w in enumerate(windows):
-        if quantity and (numbers(w.text) or MONTH_OR_DAY.search(w.text)) and \
+        if quantity and (numbers(_SECTION_REF.sub("", w.text)) or MONTH_OR_DAY.search(w.text)) and \
                 (not duration or _DURATION.search(w.text)):
             bonus[i] += QUANTITY_BONUS
         if default and (STATES_DEFAULT.search(w.sentence) or label_default(w.label, question)):

@@ -285,10 +285,18 @@ def _missed_default(claim: str, question: str, window: Window, top: Window) -> s
         return f"the passage it rests on says the default is {labelled}"
     if found := _other_default(claim, question, window.sentence):
         return f"the passage it rests on says the default is {found}"
-    if STATES_DEFAULT.search(window.sentence):
+    if _reads_default(window.sentence):
         return ""
-    found = _other_default(claim, question, top.sentence if STATES_DEFAULT.search(top.sentence) else top.text)
+    found = _other_default(claim, question, top.sentence if _reads_default(top.sentence) else top.text)
     return f"the passage that answers the question says the default is {found}" if found else ""
+
+
+def _reads_default(sentence: str) -> bool:
+    """The sentence states a default whose value can be read ("The <mode> defaults to plain"), not only that
+    there is one ("By default, words are delimited by whitespace")."""
+    return bool(STATES_DEFAULT.search(sentence)) and (stated_default_name(sentence) is not None or
+                                                       stated_default_number(sentence) is not None or
+                                                       stated_default_boolean(sentence) is not None)
 
 
 def _gives_value(claim: str, value: str) -> bool:

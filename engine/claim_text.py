@@ -7,7 +7,8 @@ import re
 
 CITATION = re.compile(r"\s*\[(\d{1,3})\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]»]*\s+(?=[\"'(«\[]?[A-Z0-9])|\n+")
-_WRAPPED = re.compile(r"(?<=[\w,;])[ \t]*\n[ \t]*(?=[a-z0-9(/])")  # a hard-wrapped line continues the sentence
+_WRAPPED = re.compile(  # a hard-wrapped line continues the sentence, also when it opens with an option or a quote
+    r"(?<=[\w,;])[ \t]*\n[ \t]*(?=[a-z0-9(/]|-+[A-Za-z0-9]|[\"'«“][a-z0-9-])")  # "The default is\n--thin."
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "dr.", "mr.", "mrs.", "ms.", "st.", "fig.", "approx.", "cf.")
 _BEFORE_A_NUMBER = ("no.",)  # "No. 5" goes on; "No. This is because …" is an answer and its reason
 WORD = re.compile(r"[\w'-]+", re.UNICODE)

@@ -41,12 +41,19 @@ _NEGATION_REACH = 8  # characters before a value that may hold its negation
 def stated_default_boolean(text: str) -> bool | None:
     """The boolean default the text states, or None when it states none or contradicts itself."""
     text = " ".join(text.split())  # justified man-page lines: "enabled  by  default"
-    values = set()
+    values, when_unset = set(), set()
     for pattern in _STATED_BOOLEAN:
         for m in pattern.finditer(text):
             negated = bool(_NEGATION_BEFORE.search(text[max(0, m.start(1) - _NEGATION_REACH) : m.start(1)]))
             values.add(boolean_value(m.group(1)) != negated)
-    return _the_one(values)
+            if _WHEN_UNSET.match(text, m.end()):
+                when_unset.add(boolean_value(m.group(1)) != negated)
+    return _the_one(values) if len(values) == 1 else _the_one(when_unset)
+
+
+# Of two defaults that depend on another setting, the one for when it is left alone is the default: "Defaults to
+# "yes" when ActivationPolicy= is not set, or set to "up" … Defaults to "no" when ActivationPolicy= is set to …".
+_WHEN_UNSET = re.compile(r"[\"'»”]?\s+(?:when|if)\s+[\w.=-]+\s+is\s+(?:not\s+set|unset|not\s+specified)\b", re.I)
 
 
 _NUMBER = r"(-?\d+(?:[.,:]\d+)*)"  # as engine.claim_text reads numbers: "1024:524288" is one
@@ -54,8 +61,10 @@ _STATED_NUMBER = [  # each captures the number
     re.compile(r"\bdefault(?:\s+[a-z][\w-]*){0,2}?(?:\s+for\s+[\w-]+)?\s+(?:is|was)\s+"
                r"(?:the\s+special\s+value\s+of\s+)?" + _NUMBER,
                re.I),  # "the default is 3", "The default tab width is 8", "the default for n is 8"
-    re.compile(r"\bdefaults?\s+to\s+" + _NUMBER, re.I),  # "it defaults to 1"
+    re.compile(r"\bdefaults?\s+to\s+(?:a\s+value\s+of\s+)?" + _NUMBER,
+               re.I),  # "it defaults to 1", "count defaults to a value of 32768"
     re.compile(r"\(default:?\s*" + _NUMBER, re.I),  # "(default: 3)", "(default 76)"
+    re.compile(r"(?:^|[.;]\s+)default\s+" + _NUMBER + r"\b", re.I),  # "Default 16 (-i: 12, -ps: 30, -b: 6)."
     re.compile(r"\bdefault:\s*" + _NUMBER, re.I),  # "[default: 12]", "(Integer; default: 512; since Linux 2.6.17)"
     re.compile(r"\bdefault\s+of\s+" + _NUMBER, re.I),  # "(default of 75 columns)"
     re.compile(_NUMBER + r"(?:\s+[a-z]+)?\s+by\s+default\b", re.I),  # "This is 16392 by default"

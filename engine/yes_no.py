@@ -28,6 +28,8 @@ MIN_ASKED_WORDS = 2  # "Is it on by default?" names too little to find the sente
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _MARKS_THE_ONE_BEFORE = re.compile(r"^(?:this|that|it)\s+is\s+the\s+default(?:\s+\w+)?\.?$",
                                    re.I)  # "-P Never follow symbolic links. This is the default behaviour."
+_DEFAULT_PHRASE = re.compile(r"\bdefault\s+is\s+(-{0,2}[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2})\s*[.;,)]",
+                             re.I)  # a short value: "Default is lower case.", "The default is --thin."
 _SETTING = re.compile(r"[\w.-]+=|\b[a-z]+[A-Z]\w*|\b[A-Z]\w*[a-z][A-Z]\w*")  # "FactoryReset=", "SpeedMeter"
 
 
@@ -68,8 +70,26 @@ def expected_answer(question: str, passage: str, terms: Terms = _plain_words,
     default = stated_default_boolean(passage)
     if default is None:
         done = done_by_default(question, passage, terms, ignore, label)
-        return None if done is None else done != bool(_NOT.search(question))
+        if done is None:
+            return _default_phrase_answer(question, passage, terms, ignore)
+        return done != bool(_NOT.search(question))
     return default != bool(_NEGATED.search(question))
+
+
+def _default_phrase_answer(question: str, passage: str, terms: Terms, ignore: frozenset[str]) -> bool | None:
+    """"Does xxd use upper case hex letters by default?" against "Default is lower case.": False when the short
+    value the passage states as the default shares a word with the question but names another ("lower"); True
+    when the question says all its words ("Does git push use a thin transfer …" against "The default is
+    --thin."); None when no one such value is stated, or it shares no word ("The default is --verify")."""
+    asked = terms(question) - ignore
+    found = set()
+    for m in _DEFAULT_PHRASE.finditer(passage):
+        said = terms(m.group(1)) - ignore
+        if said and said & asked:
+            found.add(said <= asked)
+    if len(found) != 1 or _NEGATED.search(question):
+        return None
+    return found.pop()
 
 
 def done_by_default(question: str, passage: str, terms: Terms = _plain_words,
