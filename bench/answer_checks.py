@@ -23,7 +23,9 @@
    `answer_qa_heldout19.jsonl` (24), `answer_qa_heldout20.jsonl` (23), `answer_qa_heldout21.jsonl` (22) and
    `answer_qa_heldout22.jsonl` (23), written in session 11; `answer_qa_heldout23.jsonl` (24),
    `answer_qa_heldout24.jsonl` (25) and `answer_qa_heldout25.jsonl` (24), written in session 12, and
-   `answer_qa_heldout26.jsonl` (23), written in session 12 after the changes made from sets 23-25. Every question is
+   `answer_qa_heldout26.jsonl` (23), written in session 12 after the changes made from sets 23-25;
+   `answer_qa_heldout27.jsonl`, `answer_qa_heldout28.jsonl` and `answer_qa_heldout29.jsonl` (24 each), written in
+   session 13, and `answer_qa_heldout30.jsonl` (24), written after the changes made from them. Every question is
    answered once; "today" shows the model's text, "checked" shows the evidence first when the
    main claim fails its check. Reported on the questions whose page was retrieved. The checks run as the app
    ships them (CheckConfig()), whatever this run's calibration finds.
@@ -120,7 +122,22 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
                                      "first run",
         "answer_qa_heldout26.jsonl": "held out, written in session 12 after the changes made from sets 23-25, over "
                                      "six new pages (readline.3readline, dash.1, python3.11.1, perf-config.1, "
-                                     "git-log.1, ip-link.8); answers judged by hand before its flags were read"}
+                                     "git-log.1, ip-link.8); answers judged by hand before its flags were read",
+        "answer_qa_heldout27.jsonl": "held out, written in session 13 before any change over seven new git pages "
+                                     "(git-gc.1, git-clone.1, git-fetch.1, git-push.1, git-rebase.1, git-diff.1, "
+                                     "git-status.1); answers judged by hand before its flags were read; read after "
+                                     "its first run",
+        "answer_qa_heldout28.jsonl": "held out, written in session 13 before any change over ten new pages "
+                                     "(make.1, ld.so.8, objdump.1, ld.bfd.1, update-alternatives.1, localectl.1, "
+                                     "hostnamectl.1, tc.8, gpgconf.1, fonts-conf.5); answers judged by hand before "
+                                     "its flags were read; read after its first run",
+        "answer_qa_heldout29.jsonl": "held out, written in session 13 before any change over ten new pages "
+                                     "(dirmngr.8, xxd.1, ssh-add.1, nm.1, readelf.1, systemd-run.1, "
+                                     "systemd-analyze.1, diff.1, sdiff.1, gpg-connect-agent.1); answers judged by "
+                                     "hand before its flags were read; read after its first run",
+        "answer_qa_heldout30.jsonl": "held out, written in session 13 after the changes made from sets 27-29, over "
+                                     "six new pages (proc.5, groff.1, msgfmt.1, ar.1, iconv.1, localedef.1); "
+                                     "answers judged by hand before its flags were read"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
