@@ -39,8 +39,9 @@ STATES_DEFAULT = re.compile(r"\bdefault(s|ed)?\b([ \t]+[\w=.-]+){0,3}?[ \t]+(is|
                             r"\bdefault(s|ed)? to\b|\bdefault of\b|\bdefault values? (?:for|of)\b|\bby default\b|"
                             r"\(the default\)|\bdefault:|\bdefault\s+-?\d|"  # "Default 16 (-i: 12, -ps: 30)"
                             r"\bis the default\b", re.I)
-QUANTITY_QUESTION = re.compile(  # "when" only as the question word: "which shell, when none is given?" is no date
-    r"^\W*when\b|\b(how (long|many|much|often|old|far|big|large|high|tall|wide|hot|cold|fast|deep|heavy)|"
+QUANTITY_QUESTION = re.compile(  # "when" only as the question word: "which shell, when none is given?" is no date,
+    r"^\W*when\b(?![^?]*,\s*(?:what|which|who|where|how|is|are|does|do)\b)|"  # nor "When …, what is …?"
+    r"\b(how (long|many|much|often|old|far|big|large|high|tall|wide|hot|cold|fast|deep|heavy)|"
     r"what (time|year|date|day|port|number|size|temperature|percentage|speed|version|limit|value)|"
     r"which (year|port|number|day|date|version))\b", re.I)
 _CAMEL_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")

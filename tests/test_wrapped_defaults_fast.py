@@ -104,3 +104,15 @@ def test_of_two_defaults_that_hang_on_another_setting_the_one_for_it_left_unset_
 
 def test_the_default_value_of_a_setting_under_a_label_states_a_default():
     assert STATES_DEFAULT.search("The default value of HISTFILE, the file the shell keeps its history in")
+
+
+def test_a_question_that_opens_with_a_when_clause_asks_no_time():
+    from engine.answering import QUANTITY_QUESTION
+
+    question = "When no input encoding is given to recode, what is the default taken from?"
+    assert not QUANTITY_QUESTION.search(question)
+    assert QUANTITY_QUESTION.search("When does cron run the daily jobs?")
+    src = Source(1, "/docs/recode.1.md", 0, None, None,
+                 "If no input encoding is given, the default is taken from the current locale's character set.")
+    assert check_sentences("The default is taken from the current locale's character set.", [src], None,
+                           question=question)[0].supported
