@@ -33,7 +33,9 @@ NAMED_FILE_BONUS = 0.3  # a passage of the file whose name the question says
 # "What command does xargs run when none is given?" asks for a default too
 DEFAULT_QUESTION = re.compile(r"\bdefaults?\b|"
                               r"\b(?:when|if)\s+(?:none|nothing|no\s+\w+)\s+is\s+(?:given|specified|set)\b|"
-                              r"\b(?:when|if)\s+(?:it\s+is\s+)?(?:omitted|not\s+(?:given|specified|set))\b", re.I)
+                              r"\b(?:when|if)\s+(?:it\s+is\s+)?(?:omitted|not\s+(?:given|specified|set))\b|"
+                              r"\b(?:when|if)\s+(?:the\s+)?[\w./-]+(?:\s+[\w./-]+)?\s+is\s+(?:unset|not\s+set)\b",
+                              re.I)  # "when console_log_format is unset", "when the builds timeout is unset"
 # "The default timeout is 5 minutes", "Defaults to 6", "with a default of 6", "(the default)"
 STATES_DEFAULT = re.compile(r"\bdefault(s|ed)?\b([ \t]+[\w=.-]+){0,3}?[ \t]+(is|are|to|was)\b|"
                             r"\bdefault(s|ed)? to\b|\bdefault of\b|\bdefault values? (?:for|of)\b|\bby default\b|"

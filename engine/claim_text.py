@@ -8,7 +8,7 @@ import re
 CITATION = re.compile(r"\s*\[(\d{1,3})\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]»]*\s+(?=[\"'(«\[]?[A-Z0-9])|\n+")
 _WRAPPED = re.compile(  # a hard-wrapped line continues the sentence, also when it opens with an option or a quote
-    r"(?<=[\w,;])[ \t]*\n[ \t]*(?=[a-z0-9(/]|-+[A-Za-z0-9]|[\"'«“][a-z0-9-])")  # "The default is\n--thin."
+    r"(?<=[\w,;)])[ \t]*\n[ \t]*(?=[a-z0-9(/]|-+[A-Za-z0-9]|[\"'«“][a-z0-9-])")  # "The default is\n--thin."
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "dr.", "mr.", "mrs.", "ms.", "st.", "fig.", "approx.", "cf.")
 _BEFORE_A_NUMBER = ("no.",)  # "No. 5" goes on; "No. This is because …" is an answer and its reason
 WORD = re.compile(r"[\w'-]+", re.UNICODE)
@@ -165,15 +165,21 @@ def missing_facts(sentence: str, source_text: str, question: str = "") -> list[s
     """Numbers (with their units), names and identifiers of the sentence that the source text lacks. Names the
     claim repeats from the question need not be there: they say what was asked, not what the files say."""
     nums = numbers(source_text)
-    lowered = " ".join(WORD.findall(source_text.lower()))
+    lowered = _word_string(source_text)
     claim = strip_citations(sentence)
     missing = sorted(n for n in numbers(claim) if n not in nums) + _unit_mismatch(claim, source_text)
-    asked = " ".join(WORD.findall(question.lower()))
+    asked = _word_string(question)
     for name in sorted(names(sentence) | identifiers(sentence)):
-        words = " ".join(WORD.findall(name.lower()))
-        if words not in lowered and not (asked and words in asked):
+        words = _word_string(name)  # whole words: "kms.googleapis.com" is not in "cloudkms.googleapis.com"
+        if words not in lowered and not (question and words in asked):
             missing.append(name)
     return missing
+
+
+def _word_string(text: str) -> str:
+    """The text's words, lower-cased, without a possessive "'s" or an option's dashes ("--dig-holes"), each
+    with a space on both sides."""
+    return " " + " ".join(re.sub(r"'s$", "", w).strip("-") for w in WORD.findall(text.lower())) + " "
 
 
 def lexical_overlap(claim: str, candidate: str) -> float:

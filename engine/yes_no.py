@@ -30,6 +30,7 @@ _MARKS_THE_ONE_BEFORE = re.compile(r"^(?:this|that|it)\s+is\s+the\s+default(?:\s
                                    re.I)  # "-P Never follow symbolic links. This is the default behaviour."
 _DEFAULT_PHRASE = re.compile(r"\bdefault\s+is\s+(-{0,2}[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2})\s*[.;,)]",
                              re.I)  # a short value: "Default is lower case.", "The default is --thin."
+_TURNS = {"enabled": "disabled", "disabled": "enabled", "enable": "disable", "disable": "enable"}
 _SETTING = re.compile(r"[\w.-]+=|\b[a-z]+[A-Z]\w*|\b[A-Z]\w*[a-z][A-Z]\w*")  # "FactoryReset=", "SpeedMeter"
 
 
@@ -106,9 +107,29 @@ def done_by_default(question: str, passage: str, terms: Terms = _plain_words,
     if len(asked) < MIN_ASKED_WORDS:
         return None
     labelled = terms(re.sub(r"[_=]", " ", label))
-    found = {not _NOT.search(sentence) for sentence in _default_statements(passage)
-             if _MARKS_DEFAULT.search(sentence) and _says_all(asked, terms(sentence) | labelled)}
+    turned = _turned(question, asked, terms)
+    found = set()
+    for sentence in _default_statements(passage):
+        if not _MARKS_DEFAULT.search(sentence):
+            continue
+        said = terms(sentence) | labelled
+        if _says_all(asked, said):
+            found.add(not _NOT.search(sentence))
+        elif turned is not None and _says_all(turned, said):  # "assertions are disabled" for "… enabled?"
+            found.add(bool(_NOT.search(sentence)))
     return found.pop() if len(found) == 1 else None
+
+
+def _turned(question: str, asked: set[str], terms: Terms) -> set[str] | None:
+    """The asked words with "enabled" and "disabled" swapped, so that "By default, assertions are disabled"
+    answers "Are assertions enabled by default?" (no); None when the question says neither."""
+    found = [w for w in _TURNS if re.search(rf"\b{w}\b", question, re.I)]
+    if not found:
+        return None
+    out = set(asked)
+    for word in found:
+        out = (out - terms(word)) | terms(_TURNS[word])
+    return out
 
 
 def _says_all(asked: set[str], said: set[str]) -> bool:

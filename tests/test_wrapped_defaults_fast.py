@@ -116,3 +116,41 @@ def test_a_question_that_opens_with_a_when_clause_asks_no_time():
                  "If no input encoding is given, the default is taken from the current locale's character set.")
     assert check_sentences("The default is taken from the current locale's character set.", [src], None,
                            question=question)[0].supported
+
+
+def test_disabled_by_default_answers_whether_it_is_enabled():
+    text = "-ea Enables checks. By default, checks are disabled in all modules and classes."
+    assert expected_answer("Are checks enabled by default?", text, content_words) is False
+    assert expected_answer("Are checks disabled by default?", text, content_words) is True
+    src = Source(1, "/docs/vm.1.md", 0, None, None, text)
+    assert check_sentences("No.", [src], None, question="Are checks enabled by default?")[0].supported
+    assert not check_sentences("Yes.", [src], None, question="Are checks enabled by default?")[0].supported
+
+
+def test_a_line_wrapped_after_a_closing_parenthesis_continues_the_sentence():
+    assert split_sentences("Gives the ratio as a percentage (%)\n       of all runs. Next.") == \
+        ["Gives the ratio as a percentage (%) of all runs.", "Next."]
+
+
+def test_an_identifier_must_be_in_the_source_as_whole_words():
+    from engine.claim_text import missing_facts
+
+    source = "cloudvault\n             Overrides the endpoint. Defaults to https://cloudvault.example.com/"
+    assert missing_facts("https://vault.example.com/", source) == ["vault.example.com"]
+    assert missing_facts("https://cloudvault.example.com/", source) == []
+    assert missing_facts("It is 4096 bytes for --dig-holes.", "--dig-holes uses 4096 bytes") == []  # dashes
+
+
+def test_a_question_about_a_setting_left_unset_asks_for_its_default():
+    from engine.answering import DEFAULT_QUESTION
+
+    assert DEFAULT_QUESTION.search("Which log format does the tool use when log_format is unset?")
+    assert DEFAULT_QUESTION.search("How long does it wait when the build timeout is not set?")
+    assert not DEFAULT_QUESTION.search("What happens when the disk is full?")
+    from engine.answering import Window, answer_shape_bonus
+
+    question = "Which log format does the tool use when log_format is unset?"
+    label = Window(1, "Controls the format of log lines.", "log_format Controls the format of log lines.")
+    stated = Window(1, "If unset, default is plain.", "If unset, default is plain.")
+    bonus = answer_shape_bonus(question, [label, stated])
+    assert bonus is not None and bonus[1] > bonus[0]
