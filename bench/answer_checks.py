@@ -25,7 +25,8 @@
    `answer_qa_heldout24.jsonl` (25) and `answer_qa_heldout25.jsonl` (24), written in session 12, and
    `answer_qa_heldout26.jsonl` (23), written in session 12 after the changes made from sets 23-25;
    `answer_qa_heldout27.jsonl`, `answer_qa_heldout28.jsonl` and `answer_qa_heldout29.jsonl` (24 each), written in
-   session 13, and `answer_qa_heldout30.jsonl` (24), written after the changes made from them. Every question is
+   session 13, and `answer_qa_heldout30.jsonl` (24), `answer_qa_heldout31.jsonl` (24) and
+   `answer_qa_heldout32.jsonl` (16), written after the changes made from them. Every question is
    answered once; "today" shows the model's text, "checked" shows the evidence first when the
    main claim fails its check. Reported on the questions whose page was retrieved. The checks run as the app
    ships them (CheckConfig()), whatever this run's calibration finds.
@@ -137,7 +138,13 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
                                      "hand before its flags were read; read after its first run",
         "answer_qa_heldout30.jsonl": "held out, written in session 13 after the changes made from sets 27-29, over "
                                      "six new pages (proc.5, groff.1, msgfmt.1, ar.1, iconv.1, localedef.1); "
-                                     "answers judged by hand before its flags were read"}
+                                     "answers judged by hand before its flags were read",
+        "answer_qa_heldout31.jsonl": "held out, written in session 13 after the set-27-29 changes over one long new "
+                                     "page (java.1, 4,001 lines); answers judged by hand before its flags were "
+                                     "read; read after its first run",
+        "answer_qa_heldout32.jsonl": "held out, written in session 13 after the set-27-29 changes over one new page "
+                                     "of properties (gcloud_config_set.1, 2,642 lines); answers judged by hand "
+                                     "before its flags were read; read after its first run"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
