@@ -30,7 +30,7 @@ _MARKS_THE_ONE_BEFORE = re.compile(r"^(?:this|that|it)\s+is\s+the\s+default(?:\s
                                    re.I)  # "-P Never follow symbolic links. This is the default behaviour."
 _DEFAULT_PHRASE = re.compile(r"\bdefault\s+is\s+(-{0,2}[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2})\s*[.;,)]",
                              re.I)  # a short value: "Default is lower case.", "The default is --thin."
-_TURNS = {"enabled": "disabled", "disabled": "enabled", "enable": "disable", "disable": "enable"}
+_TURNS = {"enabled": "disabled", "disabled": "enabled", "enable": "disable", "disable": "enable"}  # opposites
 _SETTING = re.compile(r"[\w.-]+=|\b[a-z]+[A-Z]\w*|\b[A-Z]\w*[a-z][A-Z]\w*")  # "FactoryReset=", "SpeedMeter"
 
 
