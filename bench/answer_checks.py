@@ -26,7 +26,8 @@
    `answer_qa_heldout26.jsonl` (23), written in session 12 after the changes made from sets 23-25;
    `answer_qa_heldout27.jsonl`, `answer_qa_heldout28.jsonl` and `answer_qa_heldout29.jsonl` (24 each), written in
    session 13, and `answer_qa_heldout30.jsonl` (24), `answer_qa_heldout31.jsonl` (24) and
-   `answer_qa_heldout32.jsonl` (16), written after the changes made from them. Every question is
+   `answer_qa_heldout32.jsonl` (16), written after the changes made from them, and `answer_qa_heldout33.jsonl` (20),
+   written after the changes made from sets 31-32. Every question is
    answered once; "today" shows the model's text, "checked" shows the evidence first when the
    main claim fails its check. Reported on the questions whose page was retrieved. The checks run as the app
    ships them (CheckConfig()), whatever this run's calibration finds.
@@ -144,7 +145,10 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
                                      "read; read after its first run",
         "answer_qa_heldout32.jsonl": "held out, written in session 13 after the set-27-29 changes over one new page "
                                      "of properties (gcloud_config_set.1, 2,642 lines); answers judged by hand "
-                                     "before its flags were read; read after its first run"}
+                                     "before its flags were read; read after its first run",
+        "answer_qa_heldout33.jsonl": "held out, written in session 13 after its second round of changes over one "
+                                     "long new page (cmake-variables.7, 9,252 lines); answers judged by hand before "
+                                     "its flags were read"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
