@@ -45,9 +45,10 @@ def stated_default_boolean(text: str) -> bool | None:
     for pattern in _STATED_BOOLEAN:
         for m in pattern.finditer(text):
             negated = bool(_NEGATION_BEFORE.search(text[max(0, m.start(1) - _NEGATION_REACH) : m.start(1)]))
-            values.add(boolean_value(m.group(1)) != negated)
+            value = boolean_value(m.group(1)) != negated
+            values.add(value)
             if _WHEN_UNSET.match(text, m.end()):
-                when_unset.add(boolean_value(m.group(1)) != negated)
+                when_unset.add(value)
     return _the_one(values) if len(values) == 1 else _the_one(when_unset)
 
 

@@ -82,15 +82,15 @@ def _default_phrase_answer(question: str, passage: str, terms: Terms, ignore: fr
     value the passage states as the default shares a word with the question but names another ("lower"); True
     when the question says all its words ("Does git push use a thin transfer …" against "The default is
     --thin."); None when no one such value is stated, or it shares no word ("The default is --verify")."""
+    if _NEGATED.search(question):
+        return None
     asked = terms(question) - ignore
     found = set()
     for m in _DEFAULT_PHRASE.finditer(passage):
         said = terms(m.group(1)) - ignore
         if said and said & asked:
             found.add(said <= asked)
-    if len(found) != 1 or _NEGATED.search(question):
-        return None
-    return found.pop()
+    return found.pop() if len(found) == 1 else None
 
 
 def done_by_default(question: str, passage: str, terms: Terms = _plain_words,
