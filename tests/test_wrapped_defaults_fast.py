@@ -1,10 +1,10 @@
 """Defaults that a man page wraps onto an option or a quote, states as "Default 16", or names in words
 ("Default is lower case"); the answers checked against them (fast tier: no model)."""
 
-from engine.answering import STATES_DEFAULT
-from engine.checks import check_sentences, evidence_for
-from engine.claim_text import content_words, split_sentences
-from engine.defaults import stated_default_number
+from engine.answering import DEFAULT_QUESTION, QUANTITY_QUESTION, STATES_DEFAULT, Window, answer_shape_bonus
+from engine.checks import _missed_default, check_sentences, evidence_for
+from engine.claim_text import content_words, missing_facts, split_sentences
+from engine.defaults import stated_default_boolean, stated_default_number
 from engine.prompting import Source
 from engine.yes_no import expected_answer
 
@@ -54,9 +54,6 @@ def test_a_default_named_in_words_answers_a_yes_no_question_about_another_value(
 
 
 def test_a_default_stated_in_the_next_sentence_is_the_one_a_bare_value_must_give():
-    from engine.answering import Window
-    from engine.checks import _missed_default
-
     text = ("--word-diff[=<mode>] Show a word diff. By default, words are split at whitespace; see --word-regex "
             "below. The <mode> defaults to plain, and must be one of:")
     sentence = "By default, words are split at whitespace; see --word-regex below."
@@ -70,8 +67,6 @@ def test_a_default_stated_in_the_next_sentence_is_the_one_a_bare_value_must_give
 
 
 def test_a_manual_section_number_is_no_quantity_that_answers_how_many():
-    from engine.answering import Window, answer_shape_bonus
-
     question = "Below what percentage of the changes does tree --dirstat hide a directory?"
     see_also = Window(1, "The defaults are set by the tree.dirstat variable (see tree-config(1)).",
                       "The defaults are set by the tree.dirstat variable (see tree-config(1)).")
@@ -91,8 +86,6 @@ def test_a_default_given_as_a_value_of_a_number_is_the_one_an_answer_must_give()
 
 
 def test_of_two_defaults_that_hang_on_another_setting_the_one_for_it_left_unset_is_the_default():
-    from engine.defaults import stated_default_boolean
-
     text = ('Defaults to "yes" when Policy= is not set, or set to "up". Defaults to "no" when Policy= is set '
             'to "down".')
     assert stated_default_boolean(text) is True
@@ -107,8 +100,6 @@ def test_the_default_value_of_a_setting_under_a_label_states_a_default():
 
 
 def test_a_question_that_opens_with_a_when_clause_asks_no_time():
-    from engine.answering import QUANTITY_QUESTION
-
     question = "When no input encoding is given to recode, what is the default taken from?"
     assert not QUANTITY_QUESTION.search(question)
     assert QUANTITY_QUESTION.search("When does cron run the daily jobs?")
@@ -133,8 +124,6 @@ def test_a_line_wrapped_after_a_closing_parenthesis_continues_the_sentence():
 
 
 def test_an_identifier_must_be_in_the_source_as_whole_words():
-    from engine.claim_text import missing_facts
-
     source = "cloudvault\n             Overrides the endpoint. Defaults to https://cloudvault.example.com/"
     assert missing_facts("https://vault.example.com/", source) == ["vault.example.com"]
     assert missing_facts("https://cloudvault.example.com/", source) == []
@@ -142,12 +131,9 @@ def test_an_identifier_must_be_in_the_source_as_whole_words():
 
 
 def test_a_question_about_a_setting_left_unset_asks_for_its_default():
-    from engine.answering import DEFAULT_QUESTION
-
     assert DEFAULT_QUESTION.search("Which log format does the tool use when log_format is unset?")
     assert DEFAULT_QUESTION.search("How long does it wait when the build timeout is not set?")
     assert not DEFAULT_QUESTION.search("What happens when the disk is full?")
-    from engine.answering import Window, answer_shape_bonus
 
     question = "Which log format does the tool use when log_format is unset?"
     label = Window(1, "Controls the format of log lines.", "log_format Controls the format of log lines.")
