@@ -19,18 +19,23 @@ _AFTER_ANSWER = re.compile(r"^[\s,;:.!-]+")  # "No, " / "Yes. "
 _NEGATED = re.compile(r"\b(not|disabled?|off|never)\b", re.I)  # "Is X disabled by default?": "Yes" means false
 # Negates what a sentence says is done by default: "(these are omitted by default)" says listening sockets are
 # not displayed; in the question too ("Are … omitted by default?"), so the two cancel.
-_NOT = re.compile(r"\b(not|never|no longer|omitted|suppressed|skipped|ignored)\b|n't\b", re.I)
+_NOT = re.compile(r"\b(not|never|no longer|nothing|omitted|suppressed|skipped|ignored)\b|n't\b", re.I)
+_ANY = re.compile(r"\b(?:anything|something)\b", re.I)  # "Does X do anything …?" is answered by "X does nothing …"
 _BY_DEFAULT = re.compile(r"\bby default\b", re.I)
 _MARKS_DEFAULT = re.compile(r"\bby default\b|\((?:this is )?the default\)|\(default\)|\bthis is the default\b|"
+                            r"\bdefault\s+behaviou?r\s+is\b|"  # "unzip's default behavior is to match …"
                             r"\bdefaults\s+to\s+(?:not\s+)?(?!(?:no|some|any|every)thing\b|string\b)\w+ing\b",
                             re.I)  # "defaults to not changing the …" (not "defaults to nothing")
 MIN_ASKED_WORDS = 2  # "Is it on by default?" names too little to find the sentence that answers it
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _MARKS_THE_ONE_BEFORE = re.compile(r"^(?:this|that|it)\s+is\s+the\s+default(?:\s+\w+)?\.?$",
                                    re.I)  # "-P Never follow symbolic links. This is the default behaviour."
-_DEFAULT_PHRASE = re.compile(r"\bdefault\s+is\s+(-{0,2}[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2})\s*[.;,)]",
-                             re.I)  # a short value: "Default is lower case.", "The default is --thin."
-_TURNS = {"enabled": "disabled", "disabled": "enabled", "enable": "disable", "disable": "enable"}  # opposites
+_DEFAULT_PHRASE = [  # a short value: "Default is lower case.", "The default is --thin.", "Allow is the default."
+    re.compile(r"\bdefault\s+is\s+(-{0,2}[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2})\s*[.;,)]", re.I),
+    re.compile(r"(?:^|(?<=[.!?])\s+)(-{0,2}[a-z][\w-]*)\s+is\s+the\s+default\s*[.;,)]", re.I),
+]
+_TURNS = {"enabled": "disabled", "disabled": "enabled", "enable": "disable", "disable": "enable",
+          "set": "unset", "unset": "set"}  # opposites
 _SETTING = re.compile(r"[\w.-]+=|\b[a-z]+[A-Z]\w*|\b[A-Z]\w*[a-z][A-Z]\w*")  # "FactoryReset=", "SpeedMeter"
 
 
@@ -66,7 +71,7 @@ def expected_answer(question: str, passage: str, terms: Terms = _plain_words,
     if labelled is not None:
         return labelled != bool(_NEGATED.search(question))
     names = {n.rstrip("=").lower() for n in _SETTING.findall(question)}
-    if any(n not in passage.lower() for n in names):
+    if any(n not in passage.lower() for n in names) and not _names_label(question, label):
         return None  # a default of another setting answers nothing
     default = stated_default_boolean(passage)
     if default is None:
@@ -86,7 +91,7 @@ def _default_phrase_answer(question: str, passage: str, terms: Terms, ignore: fr
         return None
     asked = terms(question) - ignore
     found = set()
-    for m in _DEFAULT_PHRASE.finditer(passage):
+    for m in (m for pattern in _DEFAULT_PHRASE for m in pattern.finditer(passage)):
         said = terms(m.group(1)) - ignore
         if said and said & asked:
             found.add(said <= asked)
@@ -103,7 +108,7 @@ def done_by_default(question: str, passage: str, terms: Terms = _plain_words,
     "journal_write" answers "… written at the end of a journal transaction")."""
     if not _BY_DEFAULT.search(question):
         return None
-    asked = terms(_BY_DEFAULT.sub(" ", _NOT.sub(" ", question))) - ignore
+    asked = terms(_ANY.sub(" ", _BY_DEFAULT.sub(" ", _NOT.sub(" ", question)))) - ignore
     if len(asked) < MIN_ASKED_WORDS:
         return None
     labelled = terms(re.sub(r"[_=]", " ", label))
@@ -115,21 +120,25 @@ def done_by_default(question: str, passage: str, terms: Terms = _plain_words,
         said = terms(sentence) | labelled
         if _says_all(asked, said):
             found.add(not _NOT.search(sentence))
-        elif turned is not None and _says_all(turned, said):  # "assertions are disabled" for "… enabled?"
+        elif any(_says_all(words, said) for words in turned):  # "assertions are disabled" for "… enabled?"
             found.add(bool(_NOT.search(sentence)))
     return found.pop() if len(found) == 1 else None
 
 
-def _turned(question: str, asked: set[str], terms: Terms) -> set[str] | None:
-    """The asked words with "enabled" and "disabled" swapped, so that "By default, assertions are disabled"
-    answers "Are assertions enabled by default?" (no); None when the question says neither."""
+def _names_label(question: str, label: str) -> bool:
+    """The question names the setting the passage's item defines ("… by default
+    (CMAKE_FIND_PACKAGE_RESOLVE_SYMLINKS)?"): the other names it gives ("<PackageName>_DIR") describe that
+    setting, and the item's sentences need not repeat them."""
+    name = label.strip().rstrip("=")
+    return bool(name) and re.search(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", question, re.I) is not None
+
+
+def _turned(question: str, asked: set[str], terms: Terms) -> list[set[str]]:
+    """The asked words with "enabled" and "disabled" (or "set" and "unset") swapped, one word at a time, so
+    that "By default, assertions are disabled" answers "Are assertions enabled by default?" (no); none when the
+    question says neither."""
     found = [w for w in _TURNS if re.search(rf"\b{w}\b", question, re.I)]
-    if not found:
-        return None
-    out = set(asked)
-    for word in found:
-        out = (out - terms(word)) | terms(_TURNS[word])
-    return out
+    return [(asked - terms(word)) | terms(_TURNS[word]) for word in found]
 
 
 def _says_all(asked: set[str], said: set[str]) -> bool:

@@ -1,0 +1,66 @@
+"""Yes/no answers checked against defaults stated in words: "Allow is the default.", "default behavior is to …",
+"does nothing by default", "is unset by default", and "This is not enabled by default" under the setting the
+question names (fast tier: no model)."""
+
+from engine.checks import check_sentences
+from engine.claim_text import content_words
+from engine.prompting import Source
+from engine.yes_no import expected_answer
+
+
+def _supported(answer: str, text: str, question: str, path: str = "/docs/tool.1.md") -> bool:
+    return check_sentences(answer, [Source(1, path, 0, None, None, text)], None, question=question)[0].supported
+
+
+def test_a_word_that_is_the_default_answers_a_question_that_asks_that_word():
+    text = ("--allow-remote-prompt\n       Disallow or allow clients to use remote prompts; see the option\n"
+            "       prompt-mode for details. Allow is the default.\n")
+    question = "Does promptd allow clients to use remote prompts by default?"
+    assert expected_answer(question, " ".join(text.split()), content_words) is True
+    assert _supported("Yes.", text, question, "/docs/promptd.1.md")
+    assert not _supported("No.", text, question, "/docs/promptd.1.md")
+    other = text.replace("Allow is the default.", "Deny is the default.")
+    assert expected_answer(question, " ".join(other.split()), content_words) is None  # names no asked word
+
+
+def test_a_default_behaviour_marks_what_is_done_by_default():
+    text = ("Because archives travel between systems, fetchz's default behavior is to match both wildcard and\n"
+            "literal names case-sensitively.\n")
+    question = "Does fetchz match names case-sensitively by default?"
+    assert expected_answer(question, text, content_words) is True
+    assert not _supported("No.", text, question)
+
+
+def test_does_nothing_by_default_answers_whether_it_does_anything():
+    text = ("STAMP_REGISTRY\n       The archive(STAMP) command does nothing by default. Set this variable to\n"
+            "       enable it.\n")
+    question = "Does the archive(STAMP) command do anything by default?"
+    assert expected_answer(question, " ".join(text.split()), content_words) is False
+    assert _supported("No.", text, question)
+    assert not _supported("Yes.", text, question)
+
+
+def test_unset_by_default_answers_whether_it_is_set():
+    text = "BUILD_GLOBAL_TARGET\n       Switch on a global target. By default BUILD_GLOBAL_TARGET is unset.\n"
+    assert expected_answer("Is BUILD_GLOBAL_TARGET set by default?", text, content_words) is False
+    assert expected_answer("Is BUILD_GLOBAL_TARGET unset by default?", text, content_words) is True
+    assert _supported("No.", text, "Is BUILD_GLOBAL_TARGET set by default?")
+    assert not _supported("Yes.", text, "Is BUILD_GLOBAL_TARGET set by default?")
+    # one word swapped at a time: "enabled" here, while "set" stays as the question says it
+    unity = "BUILD_UNITY … By default, this variable is not set, which will result in unity builds being disabled."
+    assert expected_answer("Are unity builds enabled by default when BUILD_UNITY is not set?", unity,
+                           content_words, label="BUILD_UNITY") is False
+
+
+def test_a_sentence_under_the_setting_the_question_names_need_not_repeat_the_other_names_it_gives():
+    passage = "BUILD_RESOLVE_LINKS … This is not enabled by default because the links are often wanted."
+    question = "Does find_module() resolve symbolic links in <ModuleName>_DIR by default (BUILD_RESOLVE_LINKS)?"
+    assert expected_answer(question, passage, content_words, label="BUILD_RESOLVE_LINKS") is False
+    assert expected_answer(question, passage, content_words, label="BUILD_OTHER_SETTING") is None
+    unnamed = "Does find_module() resolve symbolic links in <ModuleName>_DIR by default?"
+    assert expected_answer(unnamed, passage, content_words, label="BUILD_RESOLVE_LINKS") is None
+    text = ("BUILD_RESOLVE_LINKS\n       Set to TRUE to tell find_module() calls to resolve symbolic links in\n"
+            "       the value of <ModuleName>_DIR.\n\n       This is not enabled by default because the links are\n"
+            "       often wanted.\n")
+    assert _supported("No.", text, question)
+    assert not _supported("Yes.", text, question)
