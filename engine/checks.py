@@ -257,13 +257,16 @@ def _gives_stated_default(claim: str, question: str, window: Window) -> bool:
 
 def _default_stated_next(claim: str, question: str, answering: list[tuple[float, Window]]) -> Window | None:
     """For "what is the default …", a claim with no number whose own words are the default that one of the
-    next best answering passages (`answering`, best first) states ("The default lifetime is forever." where the
+    best answering passages (`answering`, best first) states ("The default lifetime is forever." where the
     best passage only says "-t life Set a default value for the maximum lifetime" and the next "Without this
-    option the default maximum lifetime is forever."): that passage."""
+    option the default maximum lifetime is forever."; "CPack uses WixUI_InstallDir." against the best passage's
+    "The default is WixUI_InstallDir in case no CPack components have been defined"): that passage."""
     if not DEFAULT_QUESTION.search(question) or numbers(claim):
         return None
-    own = content_words(claim) - content_words(question) - _ANSWER_FRAME - {"default"}
-    for _, window in answering[MAIN_CLAIM_WINDOWS:DEFAULT_PASSAGES]:
+    asked = content_words(question)
+    own = {w for w in content_words(claim) - _ANSWER_FRAME - {"default"}
+           if w not in asked and w.removesuffix("s") not in asked}  # "uses" for "use"
+    for _, window in answering[:DEFAULT_PASSAGES]:
         name = stated_default_name(window.sentence)
         if own and name and content_words(name) == own:
             return window

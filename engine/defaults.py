@@ -99,9 +99,10 @@ def stated_default_numbers(text: str) -> list[tuple[str, str]]:
 
 
 _NAME = r"[\"'«“]?(-{0,2}[A-Za-z][\w=.:/+-]*?)[\"'»”]?(?=[.,;)]*(?:\s|$))"
+_CONDITION = r"(?:in\s+case|when|if|unless)\b"  # "The default is WixUI_InstallDir in case no components …"
 _STATED_NAME = [  # a single word closes the phrase: "the default is --check=crc64," (not "is fast for presets")
-    re.compile(r"\bdefault(?:\s+[a-z][\w-]*){0,2}?\s+is\s+" + _NAME + r"[.,;)]",
-               re.I),  # "the default is --check=crc64,", "The default compression type is xz."
+    re.compile(r"\bdefault(?:\s+[a-z][\w-]*){0,2}?\s+is\s+" + _NAME + r"(?:[.,;)]|\s+" + _CONDITION + ")",
+               re.I),  # "the default is --check=crc64,", "The default compression type is xz.", "… is X in case …"
     re.compile(r"\bdefaults?\s+to\s+" + _NAME + r"[.,;)]", re.I),
     re.compile(r"\(default:\s*" + _NAME + r"\)", re.I),
     re.compile(r"\bby\s+default,?\s+(?:[\w-]+,?\s+){1,6}?is\s+" + _NAME + r"[.,;)]",

@@ -36,6 +36,9 @@ _DEFAULT_PHRASE = [  # a short value: "Default is lower case.", "The default is 
 ]
 _TURNS = {"enabled": "disabled", "disabled": "enabled", "enable": "disable", "disable": "enable",
           "set": "unset", "unset": "set"}  # opposites
+_OPTION_LABEL = re.compile(r"^--(no-)?([a-z][a-z0-9-]*)$")  # "--no-allow-multiple-definition"
+_MARKED_DEFAULT = re.compile(r"\((?:this is )?the default\)|\(default\)", re.I)
+_PLACEHOLDER = re.compile(r"_<[\w-]+>_")  # "CPACK_RPM_<component>_PACKAGE_AUTOREQ"
 _SETTING = re.compile(r"[\w.-]+=|\b[a-z]+[A-Z]\w*|\b[A-Z]\w*[a-z][A-Z]\w*")  # "FactoryReset=", "SpeedMeter"
 
 
@@ -76,10 +79,24 @@ def expected_answer(question: str, passage: str, terms: Terms = _plain_words,
     default = stated_default_boolean(passage)
     if default is None:
         done = done_by_default(question, passage, terms, ignore, label)
-        if done is None:
-            return _default_phrase_answer(question, passage, terms, ignore)
-        return done != bool(_NOT.search(question))
+        if done is not None:
+            return done != bool(_NOT.search(question))
+        option = _option_default(question, passage, label, terms)
+        if option is not None:
+            return option != bool(_NEGATED.search(question))
+        return _default_phrase_answer(question, passage, terms, ignore)
     return default != bool(_NEGATED.search(question))
+
+
+def _option_default(question: str, passage: str, label: str, terms: Terms) -> bool | None:
+    """"Does gold allow multiple definitions of symbols by default?" against the item "--no-allow-multiple-definition
+    / Do not allow multiple definitions (default)": an option marked as the default, whose name's words the
+    question all says, answers by its form: "--no-…" no, any other yes. None for any other passage."""
+    m = _OPTION_LABEL.match(label.strip())
+    if m is None or not _MARKED_DEFAULT.search(passage):
+        return None
+    named = terms(m.group(2).replace("-", " "))
+    return m.group(1) is None if named and _says_all(named, terms(question)) else None
 
 
 def _default_phrase_answer(question: str, passage: str, terms: Terms, ignore: frozenset[str]) -> bool | None:
@@ -112,6 +129,8 @@ def done_by_default(question: str, passage: str, terms: Terms = _plain_words,
     if len(asked) < MIN_ASKED_WORDS:
         return None
     labelled = terms(re.sub(r"[_=]", " ", label))
+    if named := _names_label(question, label):  # "(CPACK_RPM_PACKAGE_AUTOREQ)" is said by the item's label
+        asked -= terms(named)
     turned = _turned(question, asked, terms)
     found = set()
     for sentence in _default_statements(passage):
@@ -125,12 +144,19 @@ def done_by_default(question: str, passage: str, terms: Terms = _plain_words,
     return found.pop() if len(found) == 1 else None
 
 
-def _names_label(question: str, label: str) -> bool:
-    """The question names the setting the passage's item defines ("… by default
-    (CMAKE_FIND_PACKAGE_RESOLVE_SYMLINKS)?"): the other names it gives ("<PackageName>_DIR") describe that
-    setting, and the item's sentences need not repeat them."""
+def _names_label(question: str, label: str) -> str | None:
+    """The name by which the question names the setting the passage's item defines ("… by default
+    (CMAKE_FIND_PACKAGE_RESOLVE_SYMLINKS)?"), a placeholder in the label standing for any part or none
+    ("CPACK_RPM_PACKAGE_AUTOREQ" names "CPACK_RPM_<component>_PACKAGE_AUTOREQ"); None when it does not. The
+    other names the question gives ("<PackageName>_DIR") then describe that setting, and the item's sentences
+    need not repeat them."""
     name = label.strip().rstrip("=")
-    return bool(name) and re.search(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", question, re.I) is not None
+    if not name:
+        return None
+    pattern = _PLACEHOLDER.sub(lambda m: "\0", name)
+    pattern = re.escape(pattern).replace("\0", r"_(?:[\w-]+_)?")
+    m = re.search(r"(?<![\w-])" + pattern + r"(?![\w-])", question, re.I)
+    return m.group(0) if m else None
 
 
 def _turned(question: str, asked: set[str], terms: Terms) -> list[set[str]]:
@@ -143,8 +169,10 @@ def _turned(question: str, asked: set[str], terms: Terms) -> list[set[str]]:
 
 def _says_all(asked: set[str], said: set[str]) -> bool:
     """Every asked word is said, a verb also as its -ing or -s form ("change" in "defaults to not changing",
-    "run" in "e2fsck runs in an interactive mode by default")."""
-    return all(w in said or f"{w.removesuffix('e')}ing" in said or f"{w}s" in said for w in asked)
+    "run" in "e2fsck runs in an interactive mode by default"), a noun also in the other number when the stemmer
+    took an "-es" off its plural ("packag" of "packages" for "PACKAGE")."""
+    return all(w in said or f"{w}e" in said or w.removesuffix("e") in said or f"{w.removesuffix('e')}ing" in said
+               or f"{w}s" in said for w in asked)
 
 
 def _default_statements(passage: str) -> list[str]:

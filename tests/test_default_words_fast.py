@@ -64,3 +64,28 @@ def test_a_sentence_under_the_setting_the_question_names_need_not_repeat_the_oth
             "       often wanted.\n")
     assert _supported("No.", text, question)
     assert not _supported("Yes.", text, question)
+
+
+def test_a_setting_named_without_the_placeholder_of_its_label_is_the_item_asked_about():
+    text = ("PKG_RPM_<component>_PACKAGE_AUTOREQ\n       Enable or disable automatic dependency detection.\n\n"
+            "       NOTE:\n          By default automatic dependency detection is enabled by the rpm generator.\n")
+    question = "Is automatic dependency detection enabled by default for PKG packages (PKG_RPM_PACKAGE_AUTOREQ)?"
+    assert _supported("Yes.", text, question)
+    assert not _supported("No.", text, question)
+    other = "Is automatic dependency detection enabled by default for PKG packages (PKG_RPM_PACKAGE_AUTOREQPROV)?"
+    assert expected_answer(other, "By default automatic dependency detection is enabled by the rpm generator.",
+                           content_words, label="PKG_RPM_<component>_PACKAGE_AUTOREQ") is None
+
+
+def test_an_option_marked_as_the_default_answers_by_its_form():
+    text = ("--allow-duplicate-names\n       Allow duplicate names of symbols\n\n"
+            "--no-allow-duplicate-names\n       Do not allow duplicate names (default)\n")
+    question = "Does the linker allow duplicate names of symbols by default?"
+    assert _supported("No.", text, question, "/docs/ldx.1.md")
+    assert not _supported("Yes.", text, question, "/docs/ldx.1.md")
+    assert expected_answer(question, "--no-allow-duplicate-names … Do not allow duplicate names (default)",
+                           content_words, label="--no-allow-duplicate-names") is False
+    assert expected_answer(question, "--allow-duplicate-names … Allow duplicate names (default)",
+                           content_words, label="--allow-duplicate-names") is True
+    assert expected_answer("Does the linker sort sections by default?", "--no-allow-duplicate-names … Do not "
+                           "allow duplicate names (default)", content_words, label="--no-allow-duplicate-names") is None

@@ -4,7 +4,7 @@
 from engine.answering import DEFAULT_QUESTION, QUANTITY_QUESTION, STATES_DEFAULT, Window, answer_shape_bonus
 from engine.checks import _missed_default, check_sentences, evidence_for
 from engine.claim_text import content_words, missing_facts, split_sentences
-from engine.defaults import stated_default_boolean, stated_default_number
+from engine.defaults import stated_default_boolean, stated_default_name, stated_default_number
 from engine.prompting import Source
 from engine.yes_no import expected_answer
 
@@ -140,3 +140,16 @@ def test_a_question_about_a_setting_left_unset_asks_for_its_default():
     stated = Window(1, "If unset, default is plain.", "If unset, default is plain.")
     bonus = answer_shape_bonus(question, [label, stated])
     assert bonus is not None and bonus[1] > bonus[0]
+
+
+def test_a_name_stated_as_the_default_under_a_condition_is_the_one_a_bare_name_must_give():
+    assert stated_default_name("The default is WixUI_Basic in case no components have been defined and "
+                               "WixUI_Tree otherwise.") == "WixUI_Basic"
+    assert stated_default_name("The default is fast for presets.") is None
+    src = Source(1, "/docs/pkg-generators.7.md", 0, None, None,
+                 "PKG_WIX_UI_REF\n       This variable allows you to override the Id of the <UIRef> element.\n\n"
+                 "       The default is WixUI_Basic in case no components have been defined and WixUI_Tree\n"
+                 "       otherwise.\n")
+    question = "Which WiX UI does the packager use by default when no components are defined (PKG_WIX_UI_REF)?"
+    assert check_sentences("The packager uses WixUI_Basic.", [src], None, question=question)[0].supported
+    assert not check_sentences("The packager uses WixUI_Minimal.", [src], None, question=question)[0].supported
