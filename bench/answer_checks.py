@@ -151,11 +151,16 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
                                      "its flags were read; read after its first run",
         "answer_qa_heldout34.jsonl": "held out, written in session 14 after the changes made from sets 25 and 33, "
                                      "over one long new page (cpack-generators.7, 4,308 lines); answers judged by "
-                                     "hand before its flags were read",
+                                     "hand before its flags were read; read after its first run",
         "answer_qa_heldout35.jsonl": "held out, written in session 14 after the changes made from sets 25 and 33, "
                                      "over eight new pages (ld.gold.1, pg_createcluster.1, strings.1, "
                                      "openssl-req.1ssl, perf-report.1, dbus-daemon.1, git-format-patch.1, "
-                                     "keytool.1); answers judged by hand before its flags were read"}
+                                     "keytool.1); answers judged by hand before its flags were read; read after its "
+                                     "first run",
+        "answer_qa_heldout36.jsonl": "held out, written in session 14 after the changes made from sets 34 and 35, "
+                                     "over seven new pages (ctags-universal.1, jcmd.1, dpkg-buildflags.1, "
+                                     "git-merge.1, git-blame.1, objcopy.1, ctest.1); answers judged by hand before "
+                                     "its flags were read"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
