@@ -19,7 +19,8 @@ _AFTER_ANSWER = re.compile(r"^[\s,;:.!-]+")  # "No, " / "Yes. "
 _NEGATED = re.compile(r"\b(not|disabled?|off|never)\b", re.I)  # "Is X disabled by default?": "Yes" means false
 # Negates what a sentence says is done by default: "(these are omitted by default)" says listening sockets are
 # not displayed; in the question too ("Are … omitted by default?"), so the two cancel.
-_NOT = re.compile(r"\b(not|never|no longer|nothing|omitted|suppressed|skipped|ignored)\b|n't\b", re.I)
+_NOT = re.compile(r"\b(not|never|no longer|nothing|omitted|suppressed|skipped|ignored|refuses?)\b|n't\b", re.I)
+_NEGATED_WORD = re.compile(r"\b(not|never)\s+(\w+)", re.I)  # "… that do not share a common ancestor"
 _ANY = re.compile(r"\b(?:anything|something)\b", re.I)  # "Does X do anything …?" is answered by "X does nothing …"
 _BY_DEFAULT = re.compile(r"\bby default\b", re.I)
 _MARKS_DEFAULT = re.compile(r"\bby default\b|\((?:this is )?the default\)|\(default\)|\bthis is the default\b|"
@@ -80,7 +81,7 @@ def expected_answer(question: str, passage: str, terms: Terms = _plain_words,
     if default is None:
         done = done_by_default(question, passage, terms, ignore, label)
         if done is not None:
-            return done != bool(_NOT.search(question))
+            return done
         option = _option_default(question, passage, label, terms)
         if option is not None:
             return option != bool(_NEGATED.search(question))
@@ -118,13 +119,15 @@ def _default_phrase_answer(question: str, passage: str, terms: Terms, ignore: fr
 def done_by_default(question: str, passage: str, terms: Terms = _plain_words,
                     ignore: frozenset[str] = frozenset(), label: str = "") -> bool | None:
     """"Are source files preserved by default?" against "Source files are preserved by default.", or "Does du
-    follow symbolic links by default?" against "don't follow any symbolic links (this is the default)": True
-    when a sentence that marks a default holds every word of the question, False when it negates them, None
-    when no sentence does (or sentences disagree). Only for questions that ask "… by default". The words of
+    follow symbolic links by default?" against "don't follow any symbolic links (this is the default)": the
+    answer to the question (True for yes) when a sentence that marks a default holds every word of it, the
+    sentence's negation and the question's turning it round ("Are … omitted by default?"); None when no
+    sentence does (or sentences disagree). Only for questions that ask "… by default". The words of
     the item's label count as said by each of its sentences ("a commit record is written" under
     "journal_write" answers "… written at the end of a journal transaction")."""
     if not _BY_DEFAULT.search(question):
         return None
+    ignore = ignore | {part for word in ignore for part in word.split("-")}  # "git-merge": "git merge run …"
     asked = terms(_ANY.sub(" ", _BY_DEFAULT.sub(" ", _NOT.sub(" ", question)))) - ignore
     if len(asked) < MIN_ASKED_WORDS:
         return None
@@ -137,11 +140,23 @@ def done_by_default(question: str, passage: str, terms: Terms = _plain_words,
         if not _MARKS_DEFAULT.search(sentence):
             continue
         said = terms(sentence) | labelled
+        asks_not, says_not = (bool(_NOT.search(text)) for text in _without_shared_negations(question, sentence))
         if _says_all(asked, said):
-            found.add(not _NOT.search(sentence))
+            found.add(says_not == asks_not)
         elif any(_says_all(words, said) for words in turned):  # "assertions are disabled" for "… enabled?"
-            found.add(bool(_NOT.search(sentence)))
+            found.add(says_not != asks_not)
     return found.pop() if len(found) == 1 else None
+
+
+def _without_shared_negations(question: str, sentence: str) -> tuple[str, str]:
+    """The question and the sentence without a negation they share ("Does git merge merge histories that do not
+    share a common ancestor …?" against "… refuses to merge histories that do not share a common ancestor"):
+    it says nothing of the default, so only "refuses" negates."""
+    for m in _NEGATED_WORD.finditer(question):
+        phrase = re.compile(rf"\b{m.group(1)}\s+{re.escape(m.group(2))}\b", re.I)
+        if phrase.search(sentence):
+            question, sentence = phrase.sub(m.group(2), question), phrase.sub(m.group(2), sentence)
+    return question, sentence
 
 
 def _names_label(question: str, label: str) -> str | None:

@@ -89,3 +89,22 @@ def test_an_option_marked_as_the_default_answers_by_its_form():
                            content_words, label="--allow-duplicate-names") is True
     assert expected_answer("Does the linker sort sections by default?", "--no-allow-duplicate-names … Do not "
                            "allow duplicate names (default)", content_words, label="--no-allow-duplicate-names") is None
+
+
+def test_the_words_of_a_hyphenated_file_name_name_the_tool_not_what_is_asked():
+    text = ("--[no-]verify\n       By default, the pre-push and commit-msg hooks are run. When --no-verify is\n"
+            "       given, these are bypassed.\n")
+    question = "Does git push run the pre-push and commit-msg hooks by default?"
+    assert _supported("Yes.", text, question, "/docs/git-push.1.md")
+    assert not _supported("No.", text, question, "/docs/git-push.1.md")
+
+
+def test_a_negation_the_question_repeats_from_the_sentence_does_not_turn_the_answer():
+    text = ("--allow-unrelated-histories\n       By default, git merge command refuses to merge histories that do\n"
+            "       not share a common ancestor.\n")
+    question = "Does git merge merge histories that do not share a common ancestor by default?"
+    assert _supported("No.", text, question, "/docs/git-merge.1.md")
+    assert not _supported("Yes.", text, question, "/docs/git-merge.1.md")
+    kept = "By default, this variable is not set, which will result in unity builds being disabled."
+    assert expected_answer("Are unity builds enabled by default when BUILD_UNITY is not set?",
+                           "BUILD_UNITY … " + kept, content_words, label="BUILD_UNITY") is False
