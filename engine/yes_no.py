@@ -104,12 +104,20 @@ def _default_phrase_answer(question: str, passage: str, terms: Terms, ignore: fr
     """"Does xxd use upper case hex letters by default?" against "Default is lower case.": False when the short
     value the passage states as the default shares a word with the question but names another ("lower"); True
     when the question says all its words ("Does git push use a thin transfer …" against "The default is
-    --thin."); None when no one such value is stated, or it shares no word ("The default is --verify")."""
+    --thin."); an option's "--no-" form says no when the question says all its other words ("The default is
+    --no-informative-errors."); None when no one such value is stated, or it shares no word ("The default is
+    --verify")."""
     if _NEGATED.search(question):
         return None
     asked = terms(question) - ignore
     found = set()
     for m in (m for pattern in _DEFAULT_PHRASE for m in pattern.finditer(passage)):
+        option = _OPTION_LABEL.match(m.group(1).lower())
+        if option and option.group(1):
+            said = terms(option.group(2).replace("-", " ")) - ignore
+            if said and _says_all(said, asked):
+                found.add(False)
+            continue
         said = terms(m.group(1)) - ignore
         if said and said & asked:
             found.add(said <= asked)

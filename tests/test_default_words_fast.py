@@ -108,3 +108,11 @@ def test_a_negation_the_question_repeats_from_the_sentence_does_not_turn_the_ans
     kept = "By default, this variable is not set, which will result in unity builds being disabled."
     assert expected_answer("Are unity builds enabled by default when BUILD_UNITY is not set?",
                            "BUILD_UNITY … " + kept, content_words, label="BUILD_UNITY") is False
+
+
+def test_an_options_no_form_stated_as_the_default_says_no():
+    text = ("--[no-]verbose-errors\n       When verbose errors are not enabled, all errors report \"denied\". The\n"
+            "       default is --no-verbose-errors.\n")
+    question = "Does the daemon send verbose errors to clients by default?"
+    assert _supported("No.", text, question, "/docs/served.1.md")
+    assert not _supported("Yes.", text, question, "/docs/served.1.md")
