@@ -160,11 +160,11 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
         "answer_qa_heldout36.jsonl": "held out, written in session 14 after the changes made from sets 34 and 35, "
                                      "over seven new pages (ctags-universal.1, jcmd.1, dpkg-buildflags.1, "
                                      "git-merge.1, git-blame.1, objcopy.1, ctest.1); answers judged by hand before "
-                                     "its flags were read",
+                                     "its flags were read; read after its first run",
         "answer_qa_heldout37.jsonl": "held out, written in session 14 after the changes made from sets 34 and 35, "
                                      "over eight new pages (lz4.1, git-daemon.1, pg_basebackup.1, pod2man.1, "
                                      "perf-record.1, gpgsm.1, dpkg-source.1, git-am.1); answers judged by hand "
-                                     "before its flags were read"}
+                                     "before its flags were read; read after its first run"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
