@@ -176,8 +176,7 @@ def _names_label(question: str, label: str) -> str | None:
     name = label.strip().rstrip("=")
     if not name:
         return None
-    pattern = _PLACEHOLDER.sub(lambda m: "\0", name)
-    pattern = re.escape(pattern).replace("\0", r"_(?:[\w-]+_)?")
+    pattern = r"_(?:[\w-]+_)?".join(re.escape(part) for part in _PLACEHOLDER.split(name))
     m = re.search(r"(?<![\w-])" + pattern + r"(?![\w-])", question, re.I)
     return m.group(0) if m else None
 
