@@ -1,6 +1,7 @@
-"""Yes/no answers checked against defaults stated in words: "Allow is the default.", "default behavior is to …",
-"does nothing by default", "is unset by default", and "This is not enabled by default" under the setting the
-question names (fast tier: no model)."""
+"""Yes/no answers checked against defaults stated in words ("Allow is the default.", "default behavior is to …",
+"does nothing by default", "is unset", "The default is --no-…"), under the setting the question names (also
+without its label's placeholder), by an option marked "(default)", with the file name's words and a negation the
+question repeats set aside (fast tier: no model)."""
 
 from engine.checks import check_sentences
 from engine.claim_text import content_words
