@@ -115,7 +115,7 @@ def _claim_check(sentence: str, claim: str, question: str, windows: list[Window]
     elif missing:
         reason = "not in the passage it rests on: " + ", ".join(missing)
     elif score < cfg.threshold and not (main and question and _gives_stated_default(claim, question, window)):
-        stated = _default_stated_next(claim, question, candidates) if main and question else None
+        stated = _passage_stating_claimed_default(claim, question, candidates) if main and question else None
         if stated is None:
             reason = "the sources do not say this"
         else:
@@ -255,7 +255,7 @@ def _gives_stated_default(claim: str, question: str, window: Window) -> bool:
     return not stated or _units_of(n, claim) <= stated
 
 
-def _default_stated_next(claim: str, question: str, answering: list[tuple[float, Window]]) -> Window | None:
+def _passage_stating_claimed_default(claim: str, question: str, answering: list[tuple[float, Window]]) -> Window | None:
     """For "what is the default …", a claim with no number whose own words are the default that one of the
     best answering passages (`answering`, best first) states ("The default lifetime is forever." where the
     best passage only says "-t life Set a default value for the maximum lifetime" and the next "Without this

@@ -96,8 +96,14 @@ def _option_default(question: str, passage: str, label: str, terms: Terms) -> bo
     m = _OPTION_LABEL.match(label.strip())
     if m is None or not _MARKED_DEFAULT.search(passage):
         return None
-    named = terms(m.group(2).replace("-", " "))
-    return m.group(1) is None if named and _says_all(named, terms(question)) else None
+    return _option_form(m, terms(question), terms)
+
+
+def _option_form(option: re.Match, asked: set[str], terms: Terms, ignore: frozenset[str] = frozenset()) -> bool | None:
+    """What an option's form says when the asked words say all the words of its name: True for "--allow-…",
+    False for "--no-allow-…"; None when they do not."""
+    named = terms(option.group(2).replace("-", " ")) - ignore
+    return option.group(1) is None if named and _says_all(named, asked) else None
 
 
 def _default_phrase_answer(question: str, passage: str, terms: Terms, ignore: frozenset[str]) -> bool | None:
@@ -114,8 +120,7 @@ def _default_phrase_answer(question: str, passage: str, terms: Terms, ignore: fr
     for m in (m for pattern in _DEFAULT_PHRASE for m in pattern.finditer(passage)):
         option = _OPTION_LABEL.match(m.group(1).lower())
         if option and option.group(1):
-            said = terms(option.group(2).replace("-", " ")) - ignore
-            if said and _says_all(said, asked):
+            if _option_form(option, asked, terms, ignore) is False:
                 found.add(False)
             continue
         said = terms(m.group(1)) - ignore
