@@ -164,7 +164,15 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
         "answer_qa_heldout37.jsonl": "held out, written in session 14 after the changes made from sets 34 and 35, "
                                      "over eight new pages (lz4.1, git-daemon.1, pg_basebackup.1, pod2man.1, "
                                      "perf-record.1, gpgsm.1, dpkg-source.1, git-am.1); answers judged by hand "
-                                     "before its flags were read; read after its first run"}
+                                     "before its flags were read; read after its first run",
+        "answer_qa_heldout38.jsonl": "held out, written in session 15 after the changes made from sets 36 and 37, "
+                                     "over eight new pages (git-pull.1, git-branch.1, javac.1, jarsigner.1, "
+                                     "perf-stat.1, openssl-x509.1ssl, git-submodule.1, zipinfo.1); answers judged by "
+                                     "hand before its flags were read",
+        "answer_qa_heldout39.jsonl": "held out, written in session 15 after the changes made from sets 36 and 37, "
+                                     "over seven new pages (perf-top.1, openssl-ca.1ssl, as.1, git-checkout.1, "
+                                     "git-maintenance.1, cscope.1, ucf.1); answers judged by hand before its flags "
+                                     "were read"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
