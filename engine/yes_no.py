@@ -33,8 +33,10 @@ _MARKS_THE_ONE_BEFORE = re.compile(r"^(?:this|that|it)\s+is\s+the\s+default(?:\s
                                    re.I)  # "-P Never follow symbolic links. This is the default behaviour."
 _DEFAULT_PHRASE = [  # a short value: "Default is lower case.", "The default is --thin.", "Allow is the default."
     re.compile(r"\bdefault\s+is\s+(-{0,2}[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2})\s*[.;,)]", re.I),
-    re.compile(r"(?:^|(?<=[.!?])\s+)(-{0,2}[a-z][\w-]*)\s+is\s+the\s+default\s*[.;,)]", re.I),
+    re.compile(r"(?:^|(?<=[.!?…])\s+)(-{0,2}[a-z][\w-]*)\s+is\s+the\s+default(?:\s+(?:behaviou?r|mode|setting))?"
+               r"\s*[.;,)]", re.I),  # "--guess is the default behavior."
 ]
+_SAME_VERBS = ({"add", "include", "contain"},)  # "Does X add a header to the file?": "the file includes a header"
 _TURNS = {"enabled": "disabled", "disabled": "enabled", "enable": "disable", "disable": "enable",
           "set": "unset", "unset": "set"}  # opposites
 _OPTION_LABEL = re.compile(r"^--(no-)?([a-z][a-z0-9-]*)$")  # "--no-allow-multiple-definition"
@@ -152,7 +154,7 @@ def done_by_default(question: str, passage: str, terms: Terms = _plain_words,
     for sentence in _default_statements(passage):
         if not _MARKS_DEFAULT.search(sentence):
             continue
-        said = terms(sentence) | labelled
+        said = _with_same_verbs(terms(sentence) | labelled, terms)
         asks_not, says_not = (bool(_NOT.search(text)) for text in _without_shared_negations(question, sentence))
         if _says_all(asked, said):
             found.add(says_not == asks_not)
@@ -200,6 +202,15 @@ def _says_all(asked: set[str], said: set[str]) -> bool:
     took an "-es" off its plural ("packag" of "packages" for "PACKAGE")."""
     return all(w in said or f"{w}e" in said or w.removesuffix("e") in said or f"{w.removesuffix('e')}ing" in said
                or f"{w}s" in said for w in asked)
+
+
+def _with_same_verbs(said: set[str], terms: Terms) -> set[str]:
+    """The said words, plus the other verbs of a group in `_SAME_VERBS` when a sentence says one in any form
+    ("includes" also says "add" and "contain")."""
+    for group in _SAME_VERBS:
+        if any(terms(f"{v} {v}s {v}d {v}ed {v}es {v.removesuffix('e')}ing") & said for v in group):
+            said = said | {w for v in group for w in terms(v)}
+    return said
 
 
 def _default_statements(passage: str) -> list[str]:

@@ -1,7 +1,8 @@
 """Yes/no answers checked against defaults stated in words ("Allow is the default.", "default behavior is to …",
 "does nothing by default", "is unset", "The default is --no-…"), under the setting the question names (also
-without its label's placeholder), by an option marked "(default)", with the file name's words and a negation the
-question repeats set aside (fast tier: no model)."""
+without its label's placeholder), by an option marked "(default)" or stated as "the default behavior", with
+"includes" read as "adds", and with the file name's words and a negation the question repeats set aside (fast
+tier: no model)."""
 
 from engine.checks import check_sentences
 from engine.claim_text import content_words
@@ -115,3 +116,20 @@ def test_an_options_no_form_stated_as_the_default_says_no():
             "       default is --no-verbose-errors.\n")
     question = "Does the daemon send verbose errors to clients by default?"
     _only_supported("No.", text, question, "/docs/served.1.md")
+
+
+def test_an_option_that_is_the_default_behavior_answers_whether_it_is_the_default():
+    text = ("--reuse, --no-reuse\n       Reuse a matching download when one is found in the cache. --reuse is the\n"
+            "       default behavior. Use --no-reuse to turn it off.\n")
+    question = "Is --reuse the default behavior of fetchz?"
+    _only_supported("Yes.", text, question, "/docs/fetchz.1.md")
+    assert expected_answer(question, "--reuse, --no-reuse … --fresh is the default behavior.", content_words,
+                           label="--reuse, --no-reuse") is None  # names no asked word
+
+
+def test_includes_by_default_answers_whether_it_adds():
+    text = "The index file, by default, includes a checksum line for every member of the archive.\n"
+    question = "Does stampz add a checksum line for every member to the index file by default?"
+    _only_supported("Yes.", text, question, "/docs/stampz.1.md")
+    removed = "The index file, by default, drops the checksum line of every member of the archive."
+    assert expected_answer(question, removed, content_words) is None
