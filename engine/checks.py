@@ -347,15 +347,16 @@ def _yes_no_passage(question: str, ranked: list[tuple[float, Window]],
 
 
 def only_repeats(claim: str, question: str) -> bool:
-    """A claim that names nothing the question did not ("FinalKillSignal= is the default.") answers no
-    "what / which / how" question. Yes/no and either-or questions are answered by repeating their words."""
+    """A claim that names nothing the question did not ("FinalKillSignal= is the default.", "The default_md
+    option.") answers no "what / which / how" question. Yes/no and either-or questions are answered by repeating
+    their words."""
     if YES_NO_QUESTION.search(question) or _CHOICE_QUESTION.search(question):
         return False
 
     asked = {stem(w) for w in WORD.findall(question.lower())}
     # a verb's "-s" form as the question's ("uses" for "use"; stem() reads "uses" as "us")
     return all(stem(w) in asked or stem(w.removesuffix("s")) in asked
-               for w in WORD.findall(claim.lower()) if stem(w) not in _FILLER)
+               for w in WORD.findall(claim.lower()) if stem(w) not in _FILLER | _ANSWER_FRAME)
 
 
 def check_sentences(answer: str, sources: Sequence[Source], embed: Embed | None,

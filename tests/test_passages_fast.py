@@ -96,6 +96,8 @@ def test_an_answer_that_only_repeats_a_what_question_is_not_an_answer():
     assert not echo[0].supported and echo[0].reason == "it only repeats the question"
     value = check_sentences("SpeedMeter= defaults to no [1].", [src], None, question="What is SpeedMeter by default?")
     assert value[0].supported, value[0].reason  # "no" is an answer, though a stop word elsewhere
+    framed = check_sentences("The SpeedMeter= option [1].", [src], None, question="What is SpeedMeter by default?")
+    assert framed[0].reason == "it only repeats the question"  # "option" only frames the name asked about
     yes_no = check_sentences("ManageForeignRoutes= defaults to true [1].", [src], None,
                              question="Does ManageForeignRoutes= default to true?")
     assert yes_no[0].reason != "it only repeats the question"  # a yes/no question is answered by its own words
