@@ -172,7 +172,15 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
         "answer_qa_heldout39.jsonl": "held out, written in session 15 after the changes made from sets 36 and 37, "
                                      "over seven new pages (perf-top.1, openssl-ca.1ssl, as.1, git-checkout.1, "
                                      "git-maintenance.1, cscope.1, ucf.1); answers judged by hand before its flags "
-                                     "were read"}
+                                     "were read",
+        "answer_qa_heldout40.jsonl": "held out, written in session 15 after the changes made from sets 38 and 39, "
+                                     "over eight new pages (llvm-mca.1, nodejs.1, javadoc.1, git-notes.1, "
+                                     "dpkg-buildpackage.1, jshell.1, git-shortlog.1, tc-sfq.8); answers judged by "
+                                     "hand before its flags were read",
+        "answer_qa_heldout41.jsonl": "held out, written in session 15 after the changes made from sets 38 and 39, "
+                                     "over ten new pages (openssl-pkcs12.1ssl, llvm-cov.1, git-commit.1, "
+                                     "pg_dumpall.1, grops.1, git-mergetool.1, agetty.8, tc-sfb.8, xmessage.1, lli.1); "
+                                     "answers judged by hand before its flags were read"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
