@@ -44,6 +44,7 @@ _FILLER = STOP - {"on", "off", "yes", "no", "not", "all", "any", "both", "either
 # Words that only frame an answer ("The default value is 75 columns"): like the question's words, they need no
 # support, so a source that says "(default of 75 columns)" supports the claim.
 _ANSWER_FRAME = frozenset({"value", "setting", "option"})  # stemmed, as content_words gives them
+_NAMES_NOTHING = _FILLER | _ANSWER_FRAME  # words an answer may add to the question's and still name nothing
 _NUMBERED_CHOICE = re.compile(r"\b(\d+)\s+(?:for|=|means)\s+([A-Za-z][\w-]*)")  # "0 for none, 1 for realtime"
 _HOW_MANY = re.compile(r"\bhow\s+many\s+([A-Za-z]+)", re.I)
 _COUNTED = re.compile(r"\bhow\s+many\s+((?:[\w-]+\s+){0,3}?[\w-]+)\s+(?:do|does|did|are|is|was|were|can|could|will|"
@@ -356,7 +357,7 @@ def only_repeats(claim: str, question: str) -> bool:
     asked = {stem(w) for w in WORD.findall(question.lower())}
     # a verb's "-s" form as the question's ("uses" for "use"; stem() reads "uses" as "us")
     return all(stem(w) in asked or stem(w.removesuffix("s")) in asked
-               for w in WORD.findall(claim.lower()) if stem(w) not in _FILLER | _ANSWER_FRAME)
+               for w in WORD.findall(claim.lower()) if stem(w) not in _NAMES_NOTHING)
 
 
 def check_sentences(answer: str, sources: Sequence[Source], embed: Embed | None,
