@@ -71,6 +71,7 @@ def test_watch_create_edit_rename_delete(tmp_path, data_dir, make_indexer):
 
         (docs / "start.txt").unlink()
         assert wait_until(lambda: str(docs / "start.txt") not in ix.store.file_records(), 15)
+        settled(w, ix)  # the file's row goes first and its chunks right after (store.remove's crash-safe order)
         assert str(docs / "start.txt") not in search_paths(ix, "beekeeping honey", 5)
 
         # a whole folder renamed away and back in
