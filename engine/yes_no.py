@@ -8,6 +8,7 @@ for "Are source files preserved by default?", whether it says "Source files are 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Callable
 
 from engine.defaults import boolean_value, label_default, stated_default_boolean
@@ -207,10 +208,18 @@ def _says_all(asked: set[str], said: set[str]) -> bool:
 def _with_same_verbs(said: set[str], terms: Terms) -> set[str]:
     """The said words, plus the other verbs of a group in `_SAME_VERBS` when a sentence says one in any form
     ("includes" also says "add" and "contain")."""
-    for group in _SAME_VERBS:
-        if any(terms(f"{v} {v}s {v}d {v}ed {v}es {v.removesuffix('e')}ing") & said for v in group):
-            said = said | {w for v in group for w in terms(v)}
+    for forms, verbs in _same_verb_forms(terms):
+        if forms & said:
+            said = said | verbs
     return said
+
+
+@lru_cache(maxsize=None)
+def _same_verb_forms(terms: Terms) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+    """Per group of `_SAME_VERBS`: every form of its verbs as `terms` reads them, and the verbs themselves; made
+    once per `terms` rather than for each sentence checked."""
+    return tuple((frozenset(w for v in group for w in terms(f"{v} {v}s {v}d {v}ed {v}es {v.removesuffix('e')}ing")),
+                  frozenset(w for v in group for w in terms(v))) for group in _SAME_VERBS)
 
 
 def _default_statements(passage: str) -> list[str]:
