@@ -180,7 +180,14 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
         "answer_qa_heldout41.jsonl": "held out, written in session 15 after the changes made from sets 38 and 39, "
                                      "over ten new pages (openssl-pkcs12.1ssl, llvm-cov.1, git-commit.1, "
                                      "pg_dumpall.1, grops.1, git-mergetool.1, agetty.8, tc-sfb.8, xmessage.1, lli.1); "
-                                     "answers judged by hand before its flags were read"}
+                                     "answers judged by hand before its flags were read",
+        "answer_qa_heldout42.jsonl": "held out, written in session 16 with the checks of session 15 unchanged, over "
+                                     "eight new pages (strip.1, stat.1, touch.1, gitignore.5, git-switch.1, "
+                                     "githooks.5, sysctl.d.5, tput.1); answers judged by hand before its flags were read",
+        "answer_qa_heldout43.jsonl": "held out, written in session 16 with the checks of session 15 unchanged, over "
+                                     "eight new pages (ip-route.8, dmsetup.8, perf-script.1, llvm-profdata.1, "
+                                     "environment.d.5, systemd.preset.5, oid2name.1, tc-bpf.8); answers judged by hand "
+                                     "before its flags were read"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
