@@ -187,7 +187,13 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
         "answer_qa_heldout43.jsonl": "held out, written in session 16 with the checks of session 15 unchanged, over "
                                      "eight new pages (ip-route.8, dmsetup.8, perf-script.1, llvm-profdata.1, "
                                      "environment.d.5, systemd.preset.5, oid2name.1, tc-bpf.8); answers judged by hand "
-                                     "before its flags were read"}
+                                     "before its flags were read",
+        "answer_qa_heldout44.jsonl": "held out, written in session 16 with the checks of session 15 unchanged, over "
+                                     "six new pages (bridge.8, openssl-s_server.1ssl, openssl-ts.1ssl, gitweb.1, "
+                                     "config.5ssl, openssl-cmp.1ssl); answers judged by hand before its flags were read",
+        "answer_qa_heldout45.jsonl": "held out, written in session 16 with the checks of session 15 unchanged, over "
+                                     "seven new pages (arpd.8, blkdiscard.8, addr2line.1, adduser.8, b2sum.1, "
+                                     "apt-secure.8, access.conf.5); answers judged by hand before its flags were read"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
