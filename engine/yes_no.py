@@ -29,6 +29,13 @@ _MARKS_DEFAULT = re.compile(r"\bby default\b|\((?:this is )?the default\)|\(defa
                             r"\bdefaults\s+to\s+(?:not\s+)?(?!(?:no|some|any|every)thing\b|string\b)\w+ing\b",
                             re.I)  # "defaults to not changing the …" (not "defaults to nothing")
 MIN_ASKED_WORDS = 2  # "Is it on by default?" names too little to find the sentence that answers it
+# A plain statement has no "by default" to anchor it: "Does it run?" names too little to be answered by "It runs …"
+MIN_STATED_WORDS = 3
+_DEFAULT_WORD = re.compile(r"\bdefaults?\b", re.I)
+_PLAIN_NEGATION = re.compile(r"\b(?:not|never|no longer)\b|n't\b", re.I)  # what "Does X not …?" adds to its words
+_STATES_CONDITION = re.compile(r"^\W*(?:if|when|unless)\b", re.I)  # "If the DHCP server is enabled, …"
+_CONTRAST = re.compile(r"\b(?:rather\s+than|instead\s+of|except|unless|but\s+not)\b", re.I)
+_OPTION_ITEM = re.compile(r"^\s*-")  # "-P, --no-dereference"
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _MARKS_THE_ONE_BEFORE = re.compile(r"^(?:this|that|it)\s+is\s+the\s+default(?:\s+\w+)?\.?$",
                                    re.I)  # "-P Never follow symbolic links. This is the default behaviour."
@@ -88,8 +95,36 @@ def expected_answer(question: str, passage: str, terms: Terms = _plain_words,
         option = _option_default(question, passage, label, terms)
         if option is not None:
             return option != bool(_NEGATED.search(question))
-        return _default_phrase_answer(question, passage, terms, ignore)
+        phrase = _default_phrase_answer(question, passage, terms, ignore)
+        return phrase if phrase is not None else stated_outright(question, passage, terms, ignore, label)
     return default != bool(_NEGATED.search(question))
+
+
+def stated_outright(question: str, passage: str, terms: Terms = _plain_words,
+                    ignore: frozenset[str] = frozenset(), label: str = "") -> bool | None:
+    """"Does Git follow symbolic links when accessing a .gitignore file in the working tree?" against "Git does not
+    follow symbolic links when accessing a .gitignore file in the working tree.": for a question that asks of no
+    default, a sentence that says every word of it answers it, yes unless one of the two negates what the other
+    says ("Is the hook suppressed by --no-verify?" against "it is not suppressed by the --no-verify option": no).
+    None when no sentence does or sentences disagree; a sentence that states a condition ("If …") or a contrast
+    the question does not ("… rather than …") answers nothing, nor does an option's item the question does not
+    name."""
+    if _DEFAULT_WORD.search(question):
+        return None
+    asked = terms(_PLAIN_NEGATION.sub(" ", _ANY.sub(" ", question))) - ignore
+    labelled = terms(re.sub(r"[_=]", " ", label))
+    if named := _names_label(question, label):
+        asked -= terms(named)
+    if len(asked) < MIN_STATED_WORDS or (_OPTION_ITEM.match(label) and not named):
+        return None  # an option's item says what the option does, not what the program does without it
+    found = set()
+    for sentence in _SENTENCE.split(passage):
+        if _STATES_CONDITION.match(sentence) or len(_CONTRAST.findall(sentence)) != len(_CONTRAST.findall(question)):
+            continue  # "… rather than writing modified copies" says the opposite of part of what it holds
+        said = _with_same_verbs(terms(sentence) | labelled, terms)
+        if _says_all(asked, said):
+            found.add(len(_NOT.findall(sentence)) % 2 == len(_NOT.findall(question)) % 2)
+    return found.pop() if len(found) == 1 else None
 
 
 def _option_default(question: str, passage: str, label: str, terms: Terms) -> bool | None:

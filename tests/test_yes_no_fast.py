@@ -25,6 +25,8 @@ def test_the_ways_a_page_states_a_boolean_default():
     assert stated_default_boolean('By default  it is set to "false" (the previous version is deleted).') is False
     assert stated_default_boolean("When false (the default), the tunnel is always up.") is False
     assert stated_default_boolean("Aggregation is enabled by default.") is True
+    assert stated_default_boolean("Controls flooding of broadcast traffic. By default this flag is on.") is True
+    assert stated_default_boolean("By default, the flag is turned off.") is False
     assert stated_default_boolean("The default value is 0.") is None  # not a boolean
     assert stated_default_boolean("The default on Debian is xz.") is None  # "on" here is no value
     assert stated_default_boolean("Defaults to yes for servers; the default is no for clients.") is None  # undecided
@@ -199,3 +201,48 @@ def test_a_no_followed_by_the_question_stated_as_fact_says_both():
     assert check_sentences("No. It does not wait by default.", [busctl], None, question=question)[0].supported
     conditional = "No. If busctl waits by default for the AF_UNIX bus socket to appear before connecting, set it."
     assert check_sentences(conditional, [busctl], None, question=question)[0].supported  # a condition, no claim
+
+
+HOOKS = Source(4, "/docs/githooks.5.md", 0, None, None, """DESCRIPTION
+       strip modifies the files named in its argument, rather than writing
+       modified copies under different names.
+
+NOTES
+       Git does not follow symbolic links when accessing a .gitignore file in the working tree.
+
+   prepare-commit-msg
+       The purpose of the hook is to edit the message file in place, and it is
+       not suppressed by the --no-verify option.
+
+       -P, --no-dereference
+              don't follow any symbolic links in the working tree.
+
+       If the option is set, the hook rewrites the message file in place.
+""")
+
+
+def yes_no(question: str, text: str = HOOKS.text, label: str = "") -> bool | None:
+    return expected_answer(question, text, content_words, label=label)
+
+
+def test_a_plain_statement_answers_a_question_that_asks_of_no_default():
+    assert yes_no("Does strip modify the files named in its argument rather than writing copies?")
+    assert yes_no("Does Git follow symbolic links when accessing a .gitignore file?") is False
+    # "not suppressed": the question's own negative word and the sentence's "not" each count
+    assert yes_no("Is the prepare-commit-msg hook suppressed by the --no-verify option?") is False
+    assert yes_no("Is the prepare-commit-msg hook not suppressed by the --no-verify option?")
+    question = "Does Git follow symbolic links when accessing a .gitignore file?"
+    assert check_sentences("No.", [HOOKS], None, question=question)[0].supported
+    yes = check_sentences("Yes.", [HOOKS], None, question=question)[0]
+    assert not yes.supported and yes.reason == "the passage it rests on says no"
+
+
+def test_a_plain_statement_answers_nothing_it_only_contrasts_or_conditions():
+    # "… rather than writing modified copies" holds these words but says the opposite of them
+    assert yes_no("Does strip write modified copies under different names?") is None
+    assert yes_no("Does the hook rewrite the message file in place?") is None  # said only "If the option is set"
+    assert yes_no("Does it follow links?") is None  # too few words to find the sentence that answers
+    assert yes_no("Is a .gitignore file followed by default?") is None  # asks of a default, which this does not state
+    # an option's item says what the option does, not what the program does without it
+    assert yes_no("Does git follow symbolic links in the working tree?", "don't follow any symbolic links in the "
+                  "working tree", "-P, --no-dereference") is None
