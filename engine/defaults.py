@@ -27,8 +27,9 @@ _STATED_BOOLEAN = [  # each captures the value
     re.compile(r"\bdefault(?:s|ed)?\s+to\s+" + _VALUE, re.I),  # "Defaults to true"
     re.compile(r"\bdefault(?:\s+(?:value|setting))?\s*(?:is(?:\s+set\s+to)?|:|=)\s*" + _VALUE,
                re.I),  # "The default value is false", "default: no" (not "the default on Debian")
-    re.compile(r"\bby\s+default,?\s+(?:it\s+)?(?:is\s+)?(?:set\s+to\s+)?" + _VALUE,
-               re.I),  # "By default it is set to "true""
+    re.compile(r"\bby\s+default,?\s+(?:(?:it|(?:this|the)\s+(?:flag|option|setting|feature))\s+)?(?:is\s+)?"
+               r"(?:set\s+to\s+|turned\s+)?" + _VALUE,
+               re.I),  # "By default it is set to "true"", "By default this flag is on."
     re.compile(r"\b(" + _BOOLEAN + r")[\"'»”]?\s+(?:is\s+)?(?:\(the default\)|by default|the default)",
                re.I),  # "When false (the default)", "enabled by default"
 ]
