@@ -110,6 +110,8 @@ def _claim_check(sentence: str, claim: str, question: str, windows: list[Window]
     if window is None:
         return SentenceCheck(sentence, False, None, "", 0.0, sorted(facts(claim)), cites, "no source text to check")
     missing = missing_facts(claim, window.text, question)
+    if missing and main and question and (stated := _passage_stating_claimed_number(claim, question, candidates)):
+        window, score, missing = stated, 1.0, missing_facts(claim, stated.text, question)
     reason = ""
     if main and question and only_repeats(claim, question):
         reason = "it only repeats the question"
@@ -274,6 +276,23 @@ def _passage_stating_claimed_default(claim: str, question: str, answering: list[
     return None
 
 
+def _passage_stating_claimed_number(claim: str, question: str,
+                                    answering: list[tuple[float, Window]]) -> Window | None:
+    """For "what is the default …", a claim whose one number is the default one of the best answering passages
+    states, when the best does not hold it ("60 seconds." where the best passage is "-n <TIME> Specifies the
+    timeout of the negative cache …" and the item's later sentence "Default value is 60 seconds."): that
+    passage, when it is of the same item (the "-R <RATE>" item's "Default value is 1." gives no count of the
+    "-B <NUMBER>" item's broadcasts)."""
+    if not DEFAULT_QUESTION.search(question) or len(claimed := numbers(claim)) != 1 or not answering:
+        return None
+    top = answering[0][1]
+    for _, window in answering[:DEFAULT_PASSAGES]:  # only the best passage's own item: another states its own
+        if (window.source, window.label) == (top.source, top.label) and top.label \
+                and stated_default_number(window.sentence) in claimed:
+            return window
+    return None
+
+
 def _units_of(n: str, text: str) -> set[str | None]:
     """The units written after the number `n` in the text ("min" in "1min", "second" for "sec"), known ones
     under one name; None for a bare number."""
@@ -311,9 +330,12 @@ def _gives_value(claim: str, value: str) -> bool:
 
 
 def _names_both_ways(claim: str) -> bool:
-    """"--direct-io[on|off]" or "on or off" commits to neither value."""
+    """"--direct-io[on|off]", "on or off" or "80 or 443" commits to neither value."""
     said = {w.lower() for w in WORD.findall(claim)}
-    return any(set(pair) <= said for pair in BOOLEAN_PAIRS)
+    return any(set(pair) <= said for pair in BOOLEAN_PAIRS) or bool(_EITHER_NUMBER.search(claim))
+
+
+_EITHER_NUMBER = re.compile(r"(?<![\w.-])(\d[\d.]*)\s+or\s+(?!\1\b)\d[\d.]*(?![\w.-])")  # "80 or 443"
 
 
 def _yes_no_check(sentence: str, claim: str, question: str, windows: list[Window], ctx: CheckContext,

@@ -133,6 +133,14 @@ def test_an_answer_naming_both_values_commits_to_neither():
     wrong = check_sentences("--direct-io[on|off]", [losetup], None, question=question)[0]
     assert not wrong.supported and wrong.reason == "it names both values and commits to neither"
     assert check_sentences("It defaults to on.", [losetup], None, question=question)[0].supported
+    cmp = Source(2, "/docs/openssl-cmp.1ssl.md", 0, None, None, """       -server [http[s]://]address[:port]
+           The scheme "https" may be given only if the -tls_used option is used. In this case the default port
+           is 443, else 80.
+""")
+    question = "In openssl cmp, what is the default port when the server URL scheme is https?"
+    both = check_sentences("80 or 443.", [cmp], None, question=question)[0]
+    assert not both.supported and both.reason == "it names both values and commits to neither"
+    assert check_sentences("443.", [cmp], None, question=question)[0].supported
 
 
 def test_each_setting_of_a_list_has_the_default_in_its_place():
@@ -226,3 +234,30 @@ def test_a_default_stated_by_the_next_passage_supports_the_claim():
     assert right.supported and "forever" in right.evidence, right
     wrong = check_sentences("The default lifetime is one hour.", [AGENT], None, question=question)[0]
     assert not wrong.supported
+
+
+ARPD = Source(1, "/docs/arpd.8.md", 0, None, None, """OPTIONS
+       -n <TIME>
+              Specifies the timeout of the negative cache. When resolution fails, arpd suppresses further
+              attempts to resolve for this period. This option only makes sense together with option '-k'.
+              This timeout should not be too much longer than the boot time of a typical host not
+              supporting gratuitous ARP. Default value is 60 seconds.
+
+       -R <RATE>
+              Maximal steady rate of broadcasts sent by arpd in packets per second. Default value is 1.
+
+       -B <NUMBER>
+              The number of broadcasts sent by arpd back to back. Default value is 3. Together with the
+              -R option, this option ensures that the number of ARP queries that are broadcast does not
+              exceed B+R*T over any interval of time T.
+""")
+
+
+def test_a_claimed_default_may_rest_on_a_later_sentence_of_the_same_item():
+    question = "What is the default timeout of arpd's negative cache?"
+    right = check_sentences("60 seconds.", [ARPD], None, question=question)[0]
+    assert right.supported and "60 seconds" in right.evidence
+    assert not check_sentences("30 seconds.", [ARPD], None, question=question)[0].supported
+    # another item's default is no count of this one's: "-R <RATE>" says "Default value is 1."
+    wrong = check_sentences("1.", [ARPD], None, question="How many broadcasts does arpd send back to back by default?")
+    assert not wrong[0].supported
