@@ -193,7 +193,16 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
                                      "config.5ssl, openssl-cmp.1ssl); answers judged by hand before its flags were read",
         "answer_qa_heldout45.jsonl": "held out, written in session 16 with the checks of session 15 unchanged, over "
                                      "seven new pages (arpd.8, blkdiscard.8, addr2line.1, adduser.8, b2sum.1, "
-                                     "apt-secure.8, access.conf.5); answers judged by hand before its flags were read"}
+                                     "apt-secure.8, access.conf.5); answers judged by hand before its flags were read",
+        "answer_qa_heldout46.jsonl": "held out, written in session 16 after the changes made from sets 42-45, over "
+                                     "six new pages (gcloud_alpha_compute_health-checks_create_https.1, "
+                                     "callgrind_annotate.1, apropos.1, blkzone.8, apt-transport-https.1, "
+                                     "gcloud_beta_run_services_update.1); answers judged by hand before its flags "
+                                     "were read",
+        "answer_qa_heldout47.jsonl": "held out, written in session 16 after the changes made from sets 42-45, over "
+                                     "five new pages (apt-mark.8, adjtime_config.5, bc.1, binfmt.d.5, blockdev.8), "
+                                     "with more yes/no questions that ask of no default; answers judged by hand "
+                                     "before its flags were read"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
