@@ -28,7 +28,7 @@ from engine.claim_text import (STOP, UNITS, WORD, citations, content_words, fact
 from engine.defaults import (BOOLEAN_PAIRS, label_default, respective_default, stated_default_boolean,
                              stated_default_name, stated_default_number, stated_default_numbers)
 from engine.prompting import Source
-from engine.yes_no import YES_NO_QUESTION, after_yes_or_no, answer_polarity, expected_answer
+from engine.yes_no import STATES_CONDITION, YES_NO_QUESTION, after_yes_or_no, answer_polarity, expected_answer
 
 MAIN_CLAIM_WINDOWS = 1  # the main claim rests on the passage that best answers the question: the evidence
 CLAIM_WINDOWS = 3  # best-ranked passages a claim may rest on
@@ -415,7 +415,6 @@ def check_sentences(answer: str, sources: Sequence[Source], embed: Embed | None,
     return out
 
 
-_CONDITION = re.compile(r"^\W*(?:if|when|unless)\b", re.I)  # "If the DHCP server is enabled, …" states no default
 _ANSWER_LABEL = re.compile(r"^\W*answer\s*:\s*", re.I)  # "… Answer: No, because …"
 
 
@@ -431,7 +430,7 @@ def _says_both_ways(checks: list[SentenceCheck], question: str, exclude: frozens
     rest = after_yes_or_no(first)  # "No, blink-matching-paren is on by default." says both in one sentence
     for later in [rest] + [_ANSWER_LABEL.sub("", strip_citations(c.sentence)) for c in checks[1:]]:
         opposite = answer_polarity(later)
-        if opposite is None and YES_NO_QUESTION.search(question) and not _CONDITION.match(later):
+        if opposite is None and YES_NO_QUESTION.search(question) and not STATES_CONDITION.match(later):
             opposite = expected_answer(question, later, content_words, exclude)
         if opposite == (not said):
             return True

@@ -1,4 +1,5 @@
-"""Yes/no answers to yes/no questions, checked against the default a passage states.
+"""Yes/no answers to yes/no questions, checked against the default a passage states, or the plain statement
+that answers a question that asks of no default.
 
 "Does networkd measure traffic by default?" — "No." has no words to compare with a source; what can be
 checked is whether the passage that answers the question says "Defaults to no" (or true, on, enabled …), or,
@@ -33,7 +34,7 @@ MIN_ASKED_WORDS = 2  # "Is it on by default?" names too little to find the sente
 MIN_STATED_WORDS = 3
 _DEFAULT_WORD = re.compile(r"\bdefaults?\b", re.I)
 _PLAIN_NEGATION = re.compile(r"\b(?:not|never|no longer)\b|n't\b", re.I)  # what "Does X not …?" adds to its words
-_STATES_CONDITION = re.compile(r"^\W*(?:if|when|unless)\b", re.I)  # "If the DHCP server is enabled, …"
+STATES_CONDITION = re.compile(r"^\W*(?:if|when|unless)\b", re.I)  # "If the DHCP server is enabled, …" is no fact
 _CONTRAST = re.compile(r"\b(?:rather\s+than|instead\s+of|except|unless|but\s+not)\b", re.I)
 _OPTION_ITEM = re.compile(r"^\s*-")  # "-P, --no-dereference"
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -119,7 +120,7 @@ def stated_outright(question: str, passage: str, terms: Terms = _plain_words,
         return None  # an option's item says what the option does, not what the program does without it
     found = set()
     for sentence in _SENTENCE.split(passage):
-        if _STATES_CONDITION.match(sentence) or len(_CONTRAST.findall(sentence)) != len(_CONTRAST.findall(question)):
+        if STATES_CONDITION.match(sentence) or len(_CONTRAST.findall(sentence)) != len(_CONTRAST.findall(question)):
             continue  # "… rather than writing modified copies" says the opposite of part of what it holds
         said = _with_same_verbs(terms(sentence) | labelled, terms)
         if _says_all(asked, said):
