@@ -15,15 +15,23 @@ VERBS = (index, watch, search, ask, chats, eval_cmd, train, export, tune_embedde
 
 
 def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hearth", description=DESCRIPTION, parents=[_common_flags(before_verb=True)])
+    sub = parser.add_subparsers(dest="command")
+    verb_flags = _common_flags(before_verb=False)
+    for verb in VERBS:
+        verb.add_parser(sub, verb_flags)
+    return parser
+
+
+def _common_flags(before_verb: bool) -> argparse.ArgumentParser:
+    """The flags every command takes, before the verb or after it. The verbs' copy has no defaults: argparse
+    would otherwise reset `hearth --data-dir X index …` to the default data dir after reading the verb."""
+    unset = {} if before_verb else {"default": argparse.SUPPRESS}
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", help="where Hearth keeps its index, config and models (default: $HEARTH_HOME "
-                                           "or the platform's user data dir)")
-    common.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
-    parser = argparse.ArgumentParser(prog="hearth", description=DESCRIPTION, parents=[common])
-    sub = parser.add_subparsers(dest="command")
-    for verb in VERBS:
-        verb.add_parser(sub, common)
-    return parser
+                                           "or the platform's user data dir)", **unset)
+    common.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr", **unset)
+    return common
 
 
 def main(argv: list[str] | None = None) -> int:

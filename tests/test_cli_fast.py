@@ -33,6 +33,17 @@ def test_folders_models_chats_without_loading_a_model(tmp_path, capsys):
     assert code == 1 and "not a watched folder" in err
 
 
+def test_common_flags_count_before_the_verb_as_after_it(tmp_path, capsys):
+    parse = build_parser().parse_args
+    for argv in (["--data-dir", "X", "-v", "index", "docs"], ["index", "docs", "--data-dir", "X", "-v"]):
+        args = parse(argv)
+        assert (args.data_dir, args.verbose) == ("X", True), argv
+    assert (parse(["index", "docs"]).data_dir, parse(["index", "docs"]).verbose) == (None, False)
+    data = tmp_path / "data"
+    assert run(capsys, "--data-dir", str(data), "folders", "add", str(tmp_path))[0] == 0
+    assert (data / "folders.json").exists()  # not the platform's user data dir
+
+
 def test_train_flags_come_from_train_config():
     import dataclasses
 
