@@ -15,7 +15,7 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-def _the_one(values: set[T]) -> T | None:
+def the_one(values: set[T]) -> T | None:
     """The value when exactly one was read: none says nothing, two disagree."""
     return next(iter(values)) if len(values) == 1 else None
 
@@ -50,7 +50,7 @@ def stated_default_boolean(text: str) -> bool | None:
             values.add(value)
             if _WHEN_UNSET.match(text, m.end()):
                 when_unset.add(value)
-    return _the_one(values) if len(values) == 1 else _the_one(when_unset)
+    return the_one(values) if len(values) == 1 else the_one(when_unset)
 
 
 # Of two defaults that depend on another setting, the one for when it is left alone is the default: "Defaults to
@@ -80,7 +80,7 @@ _STATED_NUMBER = [  # each captures the number
 
 def stated_default_number(sentence: str) -> str | None:
     """The one number the sentence states as a default, as written; None when it states none, or several."""
-    return _the_one({number for number, _ in stated_default_numbers(sentence)})
+    return the_one({number for number, _ in stated_default_numbers(sentence)})
 
 
 _LEAD_IN_CHARS = 80  # how far before a stated default its subject may stand ("libcurl currently defaults to")
@@ -120,7 +120,7 @@ def stated_default_name(sentence: str) -> str | None:
     """The one word the sentence states as a default ("the default is --check=crc64."), when it is not a
     number or a boolean (read above)."""
     values = {m.group(1) for pattern in _STATED_NAME for m in pattern.finditer(sentence)}
-    return _the_one({v for v in values if v.lower() not in _NOT_A_NAME})
+    return the_one({v for v in values if v.lower() not in _NOT_A_NAME})
 
 
 _VALUE_TYPES = {"string", "str", "boolean", "bool", "number", "integer", "int", "float", "list", "path", "octal",
@@ -162,4 +162,4 @@ def respective_default(question: str, sentence: str) -> str | None:
         return None
     asked = {value for name, value in zip(names, values)
              if re.search(r"(?<![\w=])" + re.escape(name.strip()) + r"(?![\w])", question, re.I)}
-    return _the_one(asked)
+    return the_one(asked)

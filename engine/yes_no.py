@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from typing import Callable
 
-from engine.defaults import boolean_value, label_default, stated_default_boolean
+from engine.defaults import boolean_value, label_default, stated_default_boolean, the_one
 
 YES_NO_QUESTION = re.compile(r"^\W*(is|are|was|were|do|does|did|can|could|should|will|would|has|have|had|may|"
                              r"must|shall)\b", re.I)
@@ -125,7 +125,7 @@ def stated_outright(question: str, passage: str, terms: Terms = _plain_words,
         said = _with_same_verbs(terms(sentence) | labelled, terms)
         if _says_all(asked, said):
             found.add(len(_NOT.findall(sentence)) % 2 == len(_NOT.findall(question)) % 2)
-    return found.pop() if len(found) == 1 else None
+    return the_one(found)
 
 
 def _option_default(question: str, passage: str, label: str, terms: Terms) -> bool | None:
@@ -165,7 +165,7 @@ def _default_phrase_answer(question: str, passage: str, terms: Terms, ignore: fr
         said = terms(m.group(1)) - ignore
         if said and said & asked:
             found.add(said <= asked)
-    return found.pop() if len(found) == 1 else None
+    return the_one(found)
 
 
 def done_by_default(question: str, passage: str, terms: Terms = _plain_words,
@@ -197,7 +197,7 @@ def done_by_default(question: str, passage: str, terms: Terms = _plain_words,
             found.add(says_not == asks_not)
         elif any(_says_all(words, said) for words in turned):  # "assertions are disabled" for "… enabled?"
             found.add(says_not != asks_not)
-    return found.pop() if len(found) == 1 else None
+    return the_one(found)
 
 
 def _without_shared_negations(question: str, sentence: str) -> tuple[str, str]:

@@ -203,7 +203,7 @@ def test_a_no_followed_by_the_question_stated_as_fact_says_both():
     assert check_sentences(conditional, [busctl], None, question=question)[0].supported  # a condition, no claim
 
 
-HOOKS = Source(4, "/docs/githooks.5.md", 0, None, None, """DESCRIPTION
+PLAIN_STATEMENTS = Source(4, "/docs/plain-statements.md", 0, None, None, """DESCRIPTION
        strip modifies the files named in its argument, rather than writing
        modified copies under different names.
 
@@ -221,7 +221,7 @@ NOTES
 """)
 
 
-def yes_no(question: str, text: str = HOOKS.text, label: str = "") -> bool | None:
+def yes_no(question: str, text: str = PLAIN_STATEMENTS.text, label: str = "") -> bool | None:
     return expected_answer(question, text, content_words, label=label)
 
 
@@ -232,8 +232,8 @@ def test_a_plain_statement_answers_a_question_that_asks_of_no_default():
     assert yes_no("Is the prepare-commit-msg hook suppressed by the --no-verify option?") is False
     assert yes_no("Is the prepare-commit-msg hook not suppressed by the --no-verify option?")
     question = "Does Git follow symbolic links when accessing a .gitignore file?"
-    assert check_sentences("No.", [HOOKS], None, question=question)[0].supported
-    yes = check_sentences("Yes.", [HOOKS], None, question=question)[0]
+    assert check_sentences("No.", [PLAIN_STATEMENTS], None, question=question)[0].supported
+    yes = check_sentences("Yes.", [PLAIN_STATEMENTS], None, question=question)[0]
     assert not yes.supported and yes.reason == "the passage it rests on says no"
 
 
