@@ -18,6 +18,7 @@ from engine.prompting import Source, chat_messages, completion_prompt
 from engine.rerank import Reranker, make_reranker
 from engine.retrieval import (Filters, Hit, VectorCache, cjk_search, fill_vector_scores, fulltext_search, fuse,
                               rrf_fuse, vector_search)
+from common.foreground import Foreground
 from common.paths import DataDir
 from indexer.embedders import AnyEmbedder
 from indexer.store import Store
@@ -148,8 +149,10 @@ class Engine:
     """Holds the store, the embedder and (loaded on first real question) the generator."""
 
     def __init__(self, cfg: EngineConfig, data: DataDir, store: Store, embedder: AnyEmbedder,
-                 generator: Generator | None = None) -> None:
+                 generator: Generator | None = None, foreground: Foreground | None = None) -> None:
+        """`foreground` is marked busy while an answer is made, so indexing in this process steps aside."""
         self.cfg, self.data, self.store, self.embedder = cfg, data, store, embedder
+        self.foreground = foreground or Foreground()
         self._generator = generator
         self._reranker: Reranker | None = None
         self._lock = threading.Lock()
@@ -242,6 +245,11 @@ class Engine:
             cancel: threading.Event | None = None, history: list[dict] | None = None,
             filters: Filters | None = None) -> Answer:
         """Answer from the files, or refuse without calling the model when nothing relevant is found."""
+        with self.foreground.busy():
+            return self._ask(question, on_token, cancel, history, filters)
+
+    def _ask(self, question: str, on_token: Callable[[str], None] | None, cancel: threading.Event | None,
+             history: list[dict] | None, filters: Filters | None) -> Answer:
         if self.cfg.collection_questions:
             query = route(question)
             if query is not None:

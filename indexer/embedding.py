@@ -88,14 +88,25 @@ class Embedder:
         self._queries = QueryCache(self.embed)
         log.info("embedder %s on %s (dim %d)", self.model_dir, self.device, self.dim)
 
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
+    def embed(self, texts: Sequence[str], pause: Callable[[], object] | None = None) -> np.ndarray:
+        """Unit vectors for `texts`; `pause` is called before each batch (indexing waits there while an answer is
+        being made). Longest first, as `encode` itself orders them, so the batches pad as little as one call."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         self.calls += len(texts)
-        vectors = self._model.encode(
-            list(texts), batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True,
-            show_progress_bar=False,
-        )
+        if pause is None:
+            return self._encode(list(texts))
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(order), self.batch_size):
+            pause()
+            rows = order[start : start + self.batch_size]
+            out[rows] = self._encode([texts[i] for i in rows])
+        return out
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        vectors = self._model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
+                                     convert_to_numpy=True, show_progress_bar=False)
         return vectors.astype(np.float32, copy=False)
 
     def embed_query(self, text: str) -> np.ndarray:

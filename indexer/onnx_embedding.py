@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -68,7 +68,9 @@ class OnnxEmbedder:
         self._queries = QueryCache(self.embed)
         log.info("embedder %s via ONNX Runtime (%s, %s)", self.model_dir, kind, self.device)
 
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
+    def embed(self, texts: Sequence[str], pause: Callable[[], object] | None = None) -> np.ndarray:
+        """Unit vectors for `texts`; `pause` is called before each run of the model (indexing waits there while
+        an answer is being made)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         self.calls += len(texts)
@@ -77,6 +79,8 @@ class OnnxEmbedder:
         order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         for start in range(0, len(order), self.batch_size):
+            if pause is not None:
+                pause()
             rows = order[start : start + self.batch_size]
             width = max(len(encodings[i].ids) for i in rows)
             ids = np.full((len(rows), width), self._pad_id, dtype=np.int64)

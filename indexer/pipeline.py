@@ -17,6 +17,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from common.foreground import Foreground
 from common.paths import DataDir
 from indexer.chunking import embed_text
 from indexer.config import IndexConfig
@@ -95,9 +96,11 @@ class Indexer:
     """Owns the store, the parse pool and (loaded on first need) the embedder. One writer at a time."""
 
     def __init__(self, cfg: IndexConfig, data: DataDir, embedder: AnyEmbedder | None = None,
-                 on_wait: Callable[[str], None] | None = None) -> None:
-        """`on_wait` hears when another Hearth process is writing this index and this one waits its turn."""
+                 on_wait: Callable[[str], None] | None = None, foreground: Foreground | None = None) -> None:
+        """`on_wait` hears when another Hearth process is writing this index and this one waits its turn.
+        Embedding steps aside while `foreground` is busy (an answer is being made in this process)."""
         self.cfg = cfg
+        self.foreground = foreground or Foreground()
         self.data = data.ensure()
         self.model_dir = embedder.model_dir if embedder else embedder_dir(cfg.embed_model)
         self._embedder = embedder
@@ -262,7 +265,7 @@ class Indexer:
             for i in range(0, len(keys), COPY_BATCH):
                 check_cancel(cancel, "Cancelled; the index still uses the embedder it had.")
                 part = keys[i : i + COPY_BATCH]
-                vectors.update(zip(part, embedder.embed([texts[k] for k in part])))
+                vectors.update(zip(part, embedder.embed([texts[k] for k in part], self.foreground.wait_while_busy)))
                 on_progress(min(i + COPY_BATCH, len(keys)), len(keys), "embedding the index again")
             store = Store(target, embedder.dim, f"{embedder.model_dir.parent.name}/{embedder.model_dir.name}:{embedder.dim}",
                           self.cfg.optimize_every_writes, embedder.kind)
@@ -321,6 +324,9 @@ class Indexer:
                 on_progress(done, total, f"OCR page {page}/{pages}: {os.path.basename(path)}")
 
             for job, res in (self.pool.imap(jobs, ocr_page) if jobs else ()):
+                # While an answer is made, stop taking results too: the parse worker then idles once it is a
+                # window of files ahead, instead of sharing the cores with the answer.
+                self.foreground.wait_while_busy(cancel)
                 done += 1
                 stat = stats[job.path]
                 rec = records.get(job.path)
@@ -396,7 +402,8 @@ class Indexer:
                 if c.hash not in known:
                     todo.setdefault(c.hash, c.embed_text)
         if todo:
-            vectors = self.embedder.embed(list(todo.values()))
+            # Between runs of the model, indexing waits while an answer is being made in this process.
+            vectors = self.embedder.embed(list(todo.values()), self.foreground.wait_while_busy)
             known.update(zip(todo.keys(), vectors))
         chunk_rows, file_rows = [], list(batch.rows)
         for stat, res in batch.files:

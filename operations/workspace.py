@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from common.errors import ConfigError
+from common.foreground import Foreground
 from common.optional import require_training
 from common.paths import DataDir
 from common.progress import CancelFlag, ProgressFn, no_progress
@@ -63,6 +64,7 @@ class Workspace:
         self._indexer: Indexer | None = None
         self._engine: Engine | None = None
         self._watcher = None
+        self.foreground = Foreground()  # answers go first: indexing in this process waits while one is made
         self._lock = threading.RLock()
         self.chats = ChatStore(cfg.data.chats_dir)
 
@@ -87,7 +89,7 @@ class Workspace:
     def indexer(self) -> Indexer:
         with self._lock:
             if self._indexer is None:
-                self._indexer = Indexer(self._cfg.index, self._cfg.data, self._embedder)
+                self._indexer = Indexer(self._cfg.index, self._cfg.data, self._embedder, foreground=self.foreground)
             return self._indexer
 
     @property
@@ -96,7 +98,7 @@ class Workspace:
             if self._engine is None:
                 ix = self.indexer
                 cfg = dataclasses.replace(self._cfg.engine, vector_cache=self._cfg.engine.vector_cache and self.long_lived)
-                self._engine = Engine(cfg, self._cfg.data, ix.store, ix.embedder, self._generator)
+                self._engine = Engine(cfg, self._cfg.data, ix.store, ix.embedder, self._generator, self.foreground)
             return self._engine
 
     def needs_model_preparation(self) -> bool:

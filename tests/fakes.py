@@ -47,7 +47,9 @@ class WordEmbedder:
         n = float(np.linalg.norm(v))
         return v / n if n else v
 
-    def embed(self, texts) -> np.ndarray:
+    def embed(self, texts, pause=None) -> np.ndarray:
+        if pause is not None:
+            pause()
         self.calls += len(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)

@@ -44,6 +44,17 @@ def test_onnx_vectors_agree_with_torch_per_chunk(kind, floor, torch_embedder, da
     assert float(alone @ a[5]) > (0.9999 if kind == ONNX_FP32 else floor)
 
 
+@pytest.mark.parametrize("which", ["embedder", "torch_embedder"])
+def test_a_pause_between_runs_leaves_the_vectors_as_they_were(which, request):
+    """Indexing pauses between runs of the model while an answer is made; the vectors must not notice."""
+    emb = request.getfixturevalue(which)
+    texts = sample_texts() * 4  # more than one run of either backend (8 and 64 texts a run on the CPU)
+    pauses = []
+    paused = emb.embed(texts, lambda: pauses.append(1))
+    assert len(pauses) == -(-len(texts) // emb.batch_size) > 1
+    assert np.allclose(paused, emb.embed(texts), atol=1e-5)
+
+
 def test_an_index_keeps_one_kind_of_vectors(embedder, data_dir, tmp_path):
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "a.md").write_text("# Kettle\n\nDescale the kettle with vinegar once a month.\n")
