@@ -1,8 +1,9 @@
 """Work a person is waiting on goes first: background indexing steps aside while an answer is being made.
 
 On two cores, llama.cpp and ONNX Runtime each keep a pool of spinning threads; run together they share the cores
-and an answer takes several times longer (docs/benchmarks.md, "Answering while indexing"). The answer engine marks
-itself busy for the length of an answer; the indexer waits between small slices of embedding while it is.
+and an answer takes several times longer (docs/benchmarks.md, "Answering while the same process indexes"). The
+answer engine marks itself busy for the length of an answer; while it is, the indexer waits before each run of the
+embedding model and takes no more parse results.
 """
 
 from __future__ import annotations
