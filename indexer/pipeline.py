@@ -345,14 +345,14 @@ class Indexer:
                 if (batch.n_chunks >= self.cfg.write_batch_chunks or len(batch.rows) + len(batch.files) >= self.cfg.write_batch_files
                         or time.monotonic() - batch.started > self.cfg.write_batch_seconds):
                     on_progress(done, total, f"embedding {batch.n_chunks} chunks")
-                    self._flush(batch, report)
+                    self._flush(batch, report, cancel)
                     batch = _Batch()
                 on_progress(done, total, job.path)
                 if cancel is not None and cancel.is_set():
                     report.cancelled = True
                     break
         finally:
-            self._flush(batch, report)  # whatever was parsed is kept, even on cancel or error
+            self._flush(batch, report, cancel)  # whatever was parsed is kept, even on cancel or error
         if removed and not report.cancelled:
             self.store.remove(removed)
             report.files_removed += len(removed)
@@ -390,8 +390,9 @@ class Indexer:
             removed.remove(old)
         return rest
 
-    def _flush(self, batch: _Batch, report: IndexReport) -> None:
-        """Embed what is new in the batch, reuse every vector already stored, and commit in one go."""
+    def _flush(self, batch: _Batch, report: IndexReport, cancel: CancelFlag | None = None) -> None:
+        """Embed what is new in the batch, reuse every vector already stored, and commit in one go. A cancel
+        stops only the waiting for an answer: what was parsed is still embedded and kept."""
         if not batch.files and not batch.rows:
             return
         hashes = [c.hash for _, res in batch.files for c in res.chunks]
@@ -403,7 +404,7 @@ class Indexer:
                     todo.setdefault(c.hash, c.embed_text)
         if todo:
             # Between runs of the model, indexing waits while an answer is being made in this process.
-            vectors = self.embedder.embed(list(todo.values()), self.foreground.wait_while_busy)
+            vectors = self.embedder.embed(list(todo.values()), lambda: self.foreground.wait_while_busy(cancel))
             known.update(zip(todo.keys(), vectors))
         chunk_rows, file_rows = [], list(batch.rows)
         for stat, res in batch.files:

@@ -131,3 +131,28 @@ def test_an_answer_marks_the_foreground_busy_while_it_is_made(tmp_path, fake_emb
         assert seen == [True] and not ws.foreground.is_busy
     finally:
         ws.close()
+
+
+def test_cancelling_indexing_during_an_answer_stops_the_wait_and_keeps_what_was_parsed(tmp_path, fake_embedder):
+    from operations import Workspace
+
+    cancel = threading.Event()
+    holds: list[threading.Thread] = []
+    emb = _RunsEmbedder(fake_embedder)
+    ws = Workspace.open(tmp_path / "data", embedder=emb)
+
+    def answer_starts_then_user_cancels():
+        holds.append(_busy_for(ws.foreground, 3.0))
+        threading.Timer(0.2, cancel.set).start()
+
+    emb.on_first_run = answer_starts_then_user_cancels
+    try:
+        _notes(tmp_path / "docs")
+        t0 = time.monotonic()
+        report = ws.add_folder(tmp_path / "docs", cancel=cancel)
+        assert time.monotonic() - t0 < 2.5  # did not sit out the 3 s answer
+        # The 40 small notes were all parsed before the one flush at the end: cancelled then, they are all kept.
+        assert report.files_indexed == 40 == len(ws.search("tide harbour dusk", k=50, hybrid=False))
+        holds[0].join()
+    finally:
+        ws.close()
