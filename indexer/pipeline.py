@@ -12,6 +12,7 @@ import os
 import threading
 import time
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -262,10 +263,11 @@ class Indexer:
                 texts.setdefault(r["chunk_hash"], embed_text(r["text"], r["heading"]))
             vectors: dict[str, np.ndarray] = {}
             keys = list(texts)
+            pause = partial(self.foreground.wait_while_busy, cancel)  # while an answer is made; a cancel ends it
             for i in range(0, len(keys), COPY_BATCH):
                 check_cancel(cancel, "Cancelled; the index still uses the embedder it had.")
                 part = keys[i : i + COPY_BATCH]
-                vectors.update(zip(part, embedder.embed([texts[k] for k in part], self.foreground.wait_while_busy)))
+                vectors.update(zip(part, embedder.embed([texts[k] for k in part], pause)))
                 on_progress(min(i + COPY_BATCH, len(keys)), len(keys), "embedding the index again")
             store = Store(target, embedder.dim, f"{embedder.model_dir.parent.name}/{embedder.model_dir.name}:{embedder.dim}",
                           self.cfg.optimize_every_writes, embedder.kind)
@@ -404,7 +406,7 @@ class Indexer:
                     todo.setdefault(c.hash, c.embed_text)
         if todo:
             # Between runs of the model, indexing waits while an answer is being made in this process.
-            vectors = self.embedder.embed(list(todo.values()), lambda: self.foreground.wait_while_busy(cancel))
+            vectors = self.embedder.embed(list(todo.values()), partial(self.foreground.wait_while_busy, cancel))
             known.update(zip(todo.keys(), vectors))
         chunk_rows, file_rows = [], list(batch.rows)
         for stat, res in batch.files:
