@@ -202,7 +202,10 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
         "answer_qa_heldout47.jsonl": "held out, written in session 16 after the changes made from sets 42-45, over "
                                      "five new pages (apt-mark.8, adjtime_config.5, bc.1, binfmt.d.5, blockdev.8), "
                                      "with more yes/no questions that ask of no default; answers judged by hand "
-                                     "before its flags were read"}
+                                     "before its flags were read",
+        "answer_qa_heldout48.jsonl": "held out, written in session 18 before any change, over seven new pages "
+                                     "(git-stash.1, git-worktree.1, git-repack.1, networkctl.1, systemd-creds.1, "
+                                     "pg_restore.1, vacuumdb.1); answers judged by hand before its flags were read"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
