@@ -205,7 +205,11 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
                                      "before its flags were read",
         "answer_qa_heldout48.jsonl": "held out, written in session 18 before any change, over seven new pages "
                                      "(git-stash.1, git-worktree.1, git-repack.1, networkctl.1, systemd-creds.1, "
-                                     "pg_restore.1, vacuumdb.1); answers judged by hand before its flags were read"}
+                                     "pg_restore.1, vacuumdb.1); answers judged by hand before its flags were read",
+        "answer_qa_heldout49.jsonl": "held out, written in session 18 before any change, over eleven new pages "
+                                     "(git-archive.1, git-reflog.1, git-bisect.1, git-grep.1, git-tag.1, "
+                                     "pg_upgrade.1, rpcgen.1, xauth.1, semget.2, join.1, git-fsck.1); answers judged "
+                                     "by hand before its flags were read"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
