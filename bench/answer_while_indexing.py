@@ -3,20 +3,25 @@ answers the demo question, waits as a person reading it would, and asks again, w
 into it.
 
     apt-get install manpages manpages-dev    # the corpus (as for retrieval_quality.py)
-    .venv/bin/python bench/answer_while_indexing.py [--pages 300] [--rounds 2] [--read 4]
+    .venv/bin/python bench/answer_while_indexing.py [--pages 300] [--rounds 2] [--read 4] [--across]
 
 Measured in one run, each as a ratio against the same work done alone:
 - answer time while indexing runs, against answers alone (before and after);
 - indexing chunks/s while answers run, against indexing alone (another set of pages of the same size);
 both with indexing stepping aside while an answer is generated (the shipped way) and without it.
+With --across, another process indexes into the same data dir (as `hearth index` beside the app, or the app
+beside `hearth ask`), so the answers reach it only through the data dir's marker file.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -74,12 +79,50 @@ def _round(ws: Workspace, folder: Path, read_s: float) -> tuple[list[float], flo
     return times, chunks / seconds, answers
 
 
+def _index_child(data: str, folder: str, step_aside: bool) -> None:
+    """The other process: load the embedder, say so, index the folder, print chunks and seconds as JSON."""
+    ws = Workspace(load_config(data))
+    if not step_aside:
+        ws.indexer.foreground = _NeverBusy()
+    ws.indexer.embedder.embed(["warm up"])
+    print("ready", flush=True)
+    seconds, chunks = _index(ws, Path(folder))
+    ws.close()
+    print(json.dumps({"seconds": seconds, "chunks": chunks}), flush=True)
+
+
+def _round_across(ws: Workspace, data: Path, folder: Path, read_s: float, step_aside: bool,
+                  ask: bool = True) -> tuple[list[float], float, set[str]]:
+    """As `_round`, with the indexing in another process on the same data dir (`ask=False`: indexing alone)."""
+    cmd = [sys.executable, __file__, "--index-child", str(data), str(folder)] + ([] if step_aside else ["--no-step-aside"])
+    child = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    assert child.stdout.readline().strip() == "ready"
+    times, answers = [], set()
+    while ask and child.poll() is None:
+        s, a = _ask(ws)
+        times.append(s)
+        answers.add(a)
+        try:
+            child.wait(read_s)
+        except subprocess.TimeoutExpired:
+            pass
+    child.wait()
+    result = json.loads(child.stdout.read().strip().splitlines()[-1])
+    return times, result["chunks"] / result["seconds"], answers
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--pages", type=int, default=300)
     ap.add_argument("--rounds", type=int, default=2, help="rounds of each way, alternated")
     ap.add_argument("--read", type=float, default=4.0, help="seconds between an answer and the next question")
+    ap.add_argument("--across", action="store_true", help="index in another process on the same data dir")
+    ap.add_argument("--index-child", nargs=2, metavar=("DATA", "FOLDER"), help=argparse.SUPPRESS)
+    ap.add_argument("--no-step-aside", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.index_child:
+        _index_child(*args.index_child, step_aside=not args.no_step_aside)
+        return
     work = Path(tempfile.mkdtemp(prefix="hearth-busy-"))
     try:
         corpora = []
@@ -89,18 +132,27 @@ def main() -> None:
             write_man_pages(corpus, args.pages, seed)
             corpora.append(corpus)
         # Greedy answers, so every answer is the same text and only the machine's load changes its time.
-        ws = Workspace(load_config(str(work / "data"), engine={"temperature": 0.0}), long_lived=True)
+        # Across processes the answering side is a one-shot command's Workspace (no in-memory vectors to reload
+        # as the other process commits), with its model kept loaded between questions.
+        ws = Workspace(load_config(str(work / "data"), engine={"temperature": 0.0}), long_lived=not args.across)
         ws.add_folder(SAMPLE_DOCS)
         ws.load_model()
         _ask(ws)  # warm-up
         alone = [_ask(ws)[0] for _ in range(ALONE_ANSWERS)]
-        s, chunks = _index(ws, corpora[0])
-        alone_rate = chunks / s
+        if args.across:
+            _, alone_rate, _ = _round_across(ws, work / "data", corpora[0], read_s=1e9, step_aside=True, ask=False)
+            chunks = 0
+        else:
+            s, chunks = _index(ws, corpora[0])
+            alone_rate = chunks / s
         ways: dict[str, tuple[list[float], list[float], set[str]]] = {}
         plan = [("steps aside (shipped)", ws.foreground), ("does not step aside", _NeverBusy())] * args.rounds
         for (name, gate), corpus in zip(plan, corpora[1:]):
-            ws.indexer.foreground = gate
-            times, rate, answers = _round(ws, corpus, args.read)
+            if args.across:
+                times, rate, answers = _round_across(ws, work / "data", corpus, args.read, gate is ws.foreground)
+            else:
+                ws.indexer.foreground = gate
+                times, rate, answers = _round(ws, corpus, args.read)
             way = ways.setdefault(name, ([], [], set()))
             way[0].extend(times)
             way[1].append(rate)
@@ -110,7 +162,7 @@ def main() -> None:
         ws.close()
         a = statistics.median(alone)
         print(f"answers alone: median {a:.2f} s ({', '.join(f'{x:.2f}' for x in alone)}); "
-              f"indexing alone: {alone_rate:.1f} chunks/s ({chunks} chunks)")
+              f"indexing alone: {alone_rate:.1f} chunks/s ({f'{chunks} chunks' if chunks else 'another process'})")
         for name, (times, rates, answers) in ways.items():
             m = statistics.median(times)
             print(f"{name}: {len(times)} answers while indexing, median {m:.2f} s ({m / a:.2f}× alone; "

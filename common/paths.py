@@ -64,6 +64,11 @@ class DataDir:
         return self.root / "embedders"
 
     @property
+    def answering_marker(self) -> Path:
+        """Locked (shared) by every process while it makes an answer, so indexing elsewhere steps aside."""
+        return self.root / "answering.lock"
+
+    @property
     def log_file(self) -> Path:
         return self.root / "logs" / "hearth.log"
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from common.errors import HearthError
+from common.file_lock import try_lock, unlock
 
 log = logging.getLogger(__name__)
 
@@ -24,35 +25,6 @@ POLL_S = 0.2
 
 class IndexBusy(HearthError):
     """Another Hearth process kept the index longer than this one was willing to wait."""
-
-
-def _try_lock(fd: int) -> bool:
-    if os.name == "nt":  # untested here: Windows has no flock
-        import msvcrt
-
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-            return True
-        except OSError:
-            return False
-    import fcntl
-
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except BlockingIOError:
-        return False
-
-
-def _unlock(fd: int) -> None:
-    if os.name == "nt":
-        import msvcrt
-
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-    else:
-        import fcntl
-
-        fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 class WriteLock:
@@ -93,7 +65,7 @@ class WriteLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         deadline, told = time.monotonic() + self.timeout_s, False
-        while not _try_lock(fd):
+        while not try_lock(fd):
             if not told:
                 who = self.holder() or "another Hearth process"
                 self.on_wait(f"{self.subject} is being written by {who}; waiting for it to finish…")
@@ -110,6 +82,6 @@ class WriteLock:
 
     def _release(self) -> None:
         if self._fd is not None:
-            _unlock(self._fd)
+            unlock(self._fd)
             os.close(self._fd)
             self._fd = None

@@ -64,7 +64,8 @@ class Workspace:
         self._indexer: Indexer | None = None
         self._engine: Engine | None = None
         self._watcher = None
-        self.foreground = Foreground()  # answers go first: indexing in this process waits while one is made
+        # Answers go first: indexing waits while one is made, in this process or another on the data dir.
+        self.foreground = Foreground(cfg.data.answering_marker)
         self._lock = threading.RLock()
         self.chats = ChatStore(cfg.data.chats_dir)
 
@@ -121,6 +122,7 @@ class Workspace:
         with self._lock:
             if self._indexer is not None:
                 self._indexer.close()
+        self.foreground.close()
 
     # -- folders and the index ----------------------------------------------------------------------
     def folders(self, records: dict | None = None) -> list[FolderInfo]:

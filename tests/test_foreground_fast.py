@@ -1,4 +1,5 @@
-"""Answers go first: indexing in the same process steps aside while an answer is being made (fast tier)."""
+"""Answers go first: indexing steps aside while an answer is being made, in the same process or another on the
+same data dir (fast tier)."""
 
 import threading
 import time
@@ -156,3 +157,81 @@ def test_cancelling_indexing_during_an_answer_stops_the_wait_and_keeps_what_was_
         holds[0].join()
     finally:
         ws.close()
+
+
+# -- across processes: `hearth ask` in a terminal while the app indexes, or `hearth index` while the app answers
+
+_ANSWERING_CHILD = """
+import sys
+from pathlib import Path
+from common.foreground import Foreground
+fg = Foreground(Path(sys.argv[1]))
+with fg.busy():
+    print("answering", flush=True)
+    sys.stdin.readline()  # until the test says the answer is done
+"""
+
+
+def _answering_process(marker):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    child = subprocess.Popen([sys.executable, "-c", _ANSWERING_CHILD, str(marker)], cwd=root, text=True,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert child.stdout.readline().strip() == "answering"
+    return child
+
+
+def test_an_answer_in_another_process_makes_indexing_here_wait_until_it_ends(tmp_path):
+    marker = tmp_path / "data" / "answering.lock"
+    fg = Foreground(marker)
+    assert not fg.is_busy and fg.wait_while_busy() < 0.05
+    child = _answering_process(marker)
+    try:
+        assert fg.is_busy
+        waited: list[float] = []
+        th = threading.Thread(target=lambda: waited.append(fg.wait_while_busy()))
+        th.start()
+        time.sleep(HOLD_S)
+        assert th.is_alive()  # still stepping aside
+        child.stdin.write("done\n")
+        child.stdin.flush()
+        th.join(5)
+        assert not th.is_alive() and HOLD_S <= waited[0] < HOLD_S + 2.0
+        assert not fg.is_busy
+    finally:
+        child.kill()
+        child.wait()
+        fg.close()
+
+
+def test_a_killed_answering_process_leaves_nothing_to_wait_for(tmp_path):
+    marker = tmp_path / "answering.lock"
+    fg = Foreground(marker)
+    child = _answering_process(marker)
+    assert fg.is_busy
+    child.kill()
+    child.wait()
+    assert not fg.is_busy and fg.wait_while_busy() < 0.05
+    fg.close()
+
+
+def test_workspaces_on_one_data_dir_see_each_others_answers_but_not_their_own(tmp_path, fake_embedder):
+    from operations import Workspace
+
+    app = Workspace.open(tmp_path / "data", embedder=fake_embedder)
+    command = Workspace.open(tmp_path / "data", embedder=fake_embedder)
+    elsewhere = Workspace.open(tmp_path / "other", embedder=fake_embedder)
+    try:
+        with command.foreground.busy():
+            assert app.indexer.foreground.is_busy  # the app's indexing steps aside for the command's answer
+            assert not elsewhere.foreground.is_busy  # another data dir is another index
+            with command.foreground.busy():  # nested answers take the marker once, and keep it until the last ends
+                pass
+            assert app.foreground.is_busy
+        assert not app.foreground.is_busy and not command.foreground.is_busy
+    finally:
+        for ws in (app, command, elsewhere):
+            ws.close()
