@@ -23,10 +23,14 @@ _NEGATED = re.compile(r"\b(not|disabled?|off|never)\b", re.I)  # "Is X disabled 
 # not displayed; in the question too ("Are … omitted by default?"), so the two cancel.
 _NOT = re.compile(r"\b(not|never|no longer|nothing|omitted|suppressed|skipped|ignored|refuses?)\b|n't\b", re.I)
 _NEGATED_WORD = re.compile(r"\b(not|never)\s+(\w+)", re.I)  # "… that do not share a common ancestor"
+# A negation inside a "that" clause describes the things named, not what is done to them: "Print objects that
+# exist but that are never directly used (default)." prints them.
+_RELATIVE_NEGATION = re.compile(r"\b(that\s+(?:\w+\s+){0,2}?)(?:not|never)\s+", re.I)
 _ANY = re.compile(r"\b(?:anything|something)\b", re.I)  # "Does X do anything …?" is answered by "X does nothing …"
 _BY_DEFAULT = re.compile(r"\bby default\b", re.I)
 _MARKS_DEFAULT = re.compile(r"\bby default\b|\((?:this is )?the default\)|\(default\)|\bthis is the default\b|"
                             r"\bdefault\s+behaviou?r\s+is\b|"  # "unzip's default behavior is to match …"
+                            r"\bdefault\s+is\s+(?:not\s+)?to\s+[a-z]|"  # "The default is not to print any …"
                             r"\bdefaults\s+to\s+(?:not\s+)?(?!(?:no|some|any|every)thing\b|string\b)\w+ing\b",
                             re.I)  # "defaults to not changing the …" (not "defaults to nothing")
 MIN_ASKED_WORDS = 2  # "Is it on by default?" names too little to find the sentence that answers it
@@ -181,6 +185,7 @@ def done_by_default(question: str, passage: str, terms: Terms = _plain_words,
         return None
     ignore = ignore | {part for word in ignore for part in word.split("-")}  # "git-merge": "git merge run …"
     asked = terms(_ANY.sub(" ", _BY_DEFAULT.sub(" ", _NOT.sub(" ", question)))) - ignore
+    asked = {w for w in asked if len(w) > 1}  # "-l" in "Does git tag -l print …": the item may be another flag's
     if len(asked) < MIN_ASKED_WORDS:
         return None
     labelled = terms(re.sub(r"[_=]", " ", label))
@@ -192,7 +197,8 @@ def done_by_default(question: str, passage: str, terms: Terms = _plain_words,
         if not _MARKS_DEFAULT.search(sentence):
             continue
         said = _with_same_verbs(terms(sentence) | labelled, terms)
-        asks_not, says_not = (bool(_NOT.search(text)) for text in _without_shared_negations(question, sentence))
+        asks_not, says_not = (bool(_NOT.search(_RELATIVE_NEGATION.sub(r"\1", text)))
+                              for text in _without_shared_negations(question, sentence))
         if _says_all(asked, said):
             found.add(says_not == asks_not)
         elif any(_says_all(words, said) for words in turned):  # "assertions are disabled" for "… enabled?"

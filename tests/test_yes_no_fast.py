@@ -112,6 +112,32 @@ def test_defaults_to_not_doing_something_answers_no():
     assert not wrong.supported and wrong.reason == "the passage it rests on says no"
 
 
+def test_the_default_is_not_to_do_something_answers_no_even_for_another_flag_of_the_item():
+    tag = Source(1, "/docs/git-tag.1.md", 0, None, None, """       -n<num>
+           <num> specifies how many lines from the annotation, if any, are
+           printed when using -l. Implies --list.
+
+           The default is not to print any annotation lines. If no number is
+           given to -n, only the first line is printed.
+""")
+    question = "Does git tag -l print annotation lines by default?"
+    assert check_sentences("No.", [tag], None, question=question)[0].supported
+    wrong = check_sentences("Yes.", [tag], None, question=question)[0]
+    assert not wrong.supported and wrong.reason == "the passage it rests on says no"
+
+
+def test_a_negation_inside_a_that_clause_does_not_negate_what_is_done():
+    fsck = Source(1, "/docs/git-fsck.1.md", 0, None, None, """       --[no-]dangling
+           Print objects that exist but that are never directly used
+           (default).  --no-dangling can be used to omit this information from
+           the output.
+""")
+    question = "Does git fsck print dangling objects by default?"
+    assert check_sentences("Yes.", [fsck], None, question=question)[0].supported
+    wrong = check_sentences("No.", [fsck], None, question=question)[0]
+    assert not wrong.supported and wrong.reason == "the passage it rests on says yes"
+
+
 def test_a_statement_in_the_third_person_answers_a_does_question():
     page = Source(1, "/docs/fsck.8.md", 0, None, None, """       -s     Serialize checks. (Note: e2fsck(8) runs in an
               interactive mode by default. To make it run in a non-interactive mode, give -p.)
