@@ -25,8 +25,9 @@ from engine.answering import (DEFAULT_QUESTION, MONTH_OR_DAY, QUANTITY_QUESTION,
                               Vectors, Window, answering_passages, check_context, in_named_file, rank_windows)
 from engine.claim_text import (STOP, UNITS, WORD, citations, content_words, facts, lexical_overlap, missing_facts,
                                numbers, quantities, quantity_words, split_sentences, stem, strip_citations)
-from engine.defaults import (BOOLEAN_PAIRS, label_default, respective_default, stated_default_boolean,
-                             stated_default_name, stated_default_number, stated_default_numbers)
+from engine.defaults import (BOOLEAN_PAIRS, boolean_value, label_default, respective_default,
+                             stated_default_boolean, stated_default_name, stated_default_number,
+                             stated_default_numbers)
 from engine.prompting import Source
 from engine.yes_no import STATES_CONDITION, YES_NO_QUESTION, after_yes_or_no, answer_polarity, expected_answer
 
@@ -117,7 +118,8 @@ def _claim_check(sentence: str, claim: str, question: str, windows: list[Window]
         reason = "it only repeats the question"
     elif missing:
         reason = "not in the passage it rests on: " + ", ".join(missing)
-    elif score < cfg.threshold and not (main and question and _gives_stated_default(claim, question, window)):
+    elif score < cfg.threshold and not (main and question and (_gives_stated_default(claim, question, window)
+                                                                or _gives_stated_boolean(claim, question, window))):
         stated = _passage_stating_claimed_default(claim, question, candidates) if main and question else None
         if stated is None:
             reason = "the sources do not say this"
@@ -247,15 +249,46 @@ def _closest_default(question: str, text: str) -> str | None:
 def _gives_stated_default(claim: str, question: str, window: Window) -> bool:
     """For "what is the default …": the claim's number is the default its passage states, in the same unit
     when the passage gives one, so words around it need no support ("The default value is 512 bytes." against
-    "(Integer; default: 512; …)"; not "1us" against "Defaults to 1min")."""
-    if not DEFAULT_QUESTION.search(question) or len(numbers(claim)) != 1:
+    "(Integer; default: 512; …)"; not "1us" against "Defaults to 1min"). Of several numbers the first is the
+    answer, the others (all in the passage) what it adds ("It is set to 10 and --depth is 50." against "The
+    default value for --window is 10 and --depth is 50.")."""
+    if not DEFAULT_QUESTION.search(question) or not numbers(claim):
         return False
     default = _default_number(question, window.sentence) or stated_default_number(window.text)
-    if default is None or numbers(claim) != numbers(default):
+    if default is None:
         return False
-    (n,) = numbers(claim)
+    claimed = numbers(claim)
+    if len(claimed) > 1 and (first := _FIRST_NUMBER.search(claim)) and not _names_both_ways(claim):
+        claimed = numbers(first.group(0))
+    if claimed != numbers(default):
+        return False
+    (n,) = claimed
     stated = _units_of(n, window.text) - {None}
     return not stated or _units_of(n, claim) <= stated
+
+
+_FIRST_NUMBER = re.compile(r"(?<![A-Za-z0-9_])\d+(?:[.,:]\d+)*")
+
+
+def _claimed_boolean(claim: str) -> bool | None:
+    """The boolean value a claim gives as the default: "The default value is true.", or a bare "Off."."""
+    stated = stated_default_boolean(claim)
+    return stated if stated is not None else boolean_value(claim.strip(" .!\"'"))
+
+
+def _passage_boolean(window: Window) -> bool | None:
+    stated = stated_default_boolean(window.sentence)
+    return stated if stated is not None else stated_default_boolean(window.text)
+
+
+def _gives_stated_boolean(claim: str, question: str, window: Window) -> bool:
+    """For "what is the default value of …" (not a yes/no question): the claim's true or false is the default its
+    passage states ("The default value is true, but you can specify a different value." against "Defaults to
+    true."), so words around it need no support."""
+    if not DEFAULT_QUESTION.search(question) or YES_NO_QUESTION.search(question):
+        return False
+    said = _claimed_boolean(claim)
+    return said is not None and said == _passage_boolean(window)
 
 
 def _passage_stating_claimed_default(claim: str, question: str, answering: list[tuple[float, Window]]) -> Window | None:
@@ -308,6 +341,9 @@ def _missed_default(claim: str, question: str, window: Window, top: Window) -> s
         return f"the passage it rests on says the default is {labelled}"
     if found := _other_default(claim, question, window.sentence):
         return f"the passage it rests on says the default is {found}"
+    if DEFAULT_QUESTION.search(question) and not YES_NO_QUESTION.search(question) \
+            and (said := _claimed_boolean(claim)) is not None and _passage_boolean(window) == (not said):
+        return "the passage it rests on states the opposite default"
     if _reads_default(window.sentence):
         return ""
     found = _other_default(claim, question, top.sentence if _reads_default(top.sentence) else top.text)

@@ -261,3 +261,38 @@ def test_a_claimed_default_may_rest_on_a_later_sentence_of_the_same_item():
     # another item's default is no count of this one's: "-R <RATE>" says "Default value is 1."
     wrong = check_sentences("1.", [ARPD], None, question="How many broadcasts does arpd send back to back by default?")
     assert not wrong[0].supported
+
+
+STASH = Source(1, "/docs/git-stash.1.md", 0, None, None, """       stash.showPatch
+           If this is set to true, the git stash show command without an
+           option will show the stash entry in patch form. Defaults to false.
+           See description of show command in git-stash(1).
+
+       stash.showStat
+           If this is set to true, the git stash show command without an
+           option will show diffstat of the stash entry. Defaults to true. See
+           description of show command in git-stash(1).
+""")
+
+
+def test_a_true_or_false_default_is_checked_against_the_one_the_passage_states():
+    wrong = check_sentences("The default value is true.", [STASH], None,
+                            question="What is the default value of stash.showPatch?")[0]
+    assert not wrong.supported and wrong.reason == "the passage it rests on states the opposite default"
+    right = check_sentences("The default value is true, but you can specify a different value.", [STASH], None,
+                            question="What is the default value of stash.showStat?")[0]
+    assert right.supported and right.evidence == "Defaults to true."
+
+
+def test_of_several_numbers_the_first_answers_and_the_others_may_be_what_the_passage_adds():
+    repack = Source(1, "/docs/git-repack.1.md", 0, None, None, """       --window=<n>, --depth=<n>
+           These two options affect how the objects contained in the pack are
+           stored using delta compression.
+
+           The default value for --window is 10 and --depth is 50. The maximum
+           depth is 4095.
+""")
+    question = "What is the default value of git repack's --window option?"
+    assert check_sentences("It is set to 10 and --depth is 50.", [repack], None, question=question)[0].supported
+    assert not check_sentences("It is set to 50 and --window is 10.", [repack], None, question=question)[0].supported
+    assert not check_sentences("It is 10 or 50.", [repack], None, question=question)[0].supported
