@@ -209,7 +209,11 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
         "answer_qa_heldout49.jsonl": "held out, written in session 18 before any change, over eleven new pages "
                                      "(git-archive.1, git-reflog.1, git-bisect.1, git-grep.1, git-tag.1, "
                                      "pg_upgrade.1, rpcgen.1, xauth.1, semget.2, join.1, git-fsck.1); answers judged "
-                                     "by hand before its flags were read"}
+                                     "by hand before its flags were read",
+        "answer_qa_heldout50.jsonl": "held out, written in session 18 after the changes made from sets 48-49, over "
+                                     "six new pages (tc-fq_codel.8, valgrind-di-server.1, gprof.1, chmem.8, "
+                                     "systemd-repart.8, tc-red.8); answers judged by hand before its flags were "
+                                     "read"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
