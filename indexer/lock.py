@@ -61,6 +61,34 @@ class WriteLock:
                 if self._depth == 0:
                     self._release()
 
+    @contextmanager
+    def hold_if_free(self) -> Iterator[bool]:
+        """Hold the lock for the block if no other process holds it, without waiting; yields whether it is held
+        (a reader opening the index while another process writes goes on without it)."""
+        with self._thread_lock:
+            if self._depth == 0:
+                if not self._try_acquire():
+                    yield False
+                    return
+            self._depth += 1
+            try:
+                yield True
+            finally:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._release()
+
+    def _try_acquire(self) -> bool:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        if not try_lock(fd):
+            os.close(fd)
+            return False
+        os.ftruncate(fd, 0)
+        os.write(fd, f"pid {os.getpid()}".encode())
+        self._fd = fd
+        return True
+
     def _acquire(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)

@@ -11,10 +11,11 @@ import logging
 import os
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -111,12 +112,29 @@ class Indexer:
         self._pool: ParsePool | None = None
         self._embed_lock = threading.Lock()
         # One writer per index: threads of this process take turns, other processes wait (indexer/lock.py).
-        # Opening (tables may be created) and the repair write too, so they hold it as well.
+        # Opening (tables may be created) and the repair write too, so they hold it as well. While another
+        # process writes an index that exists, this one opens it to read at once (`hearth ask` while the app
+        # indexes) and repairs it before its own first write.
         self.write_lock = WriteLock(data.index_dir / "write.lock", cfg.lock_timeout_s, on_wait)
+        model_id = f"{self.model_dir.parent.name}/{self.model_dir.name}:{dim}"
+        with self.write_lock.hold_if_free() as free:
+            if free or not Store.exists(data.index_dir):
+                with self.write_lock.hold():
+                    self.store = Store(data.index_dir, dim, model_id, cfg.optimize_every_writes, self.vector_kind)
+                    self.store.repair()
+                self._repair_pending = False
+            else:
+                self.store = Store(data.index_dir, dim, model_id, cfg.optimize_every_writes, self.vector_kind)
+                self._repair_pending = True
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the write lock, repairing first if this process opened the index while another one wrote."""
         with self.write_lock.hold():
-            self.store = Store(data.index_dir, dim, f"{self.model_dir.parent.name}/{self.model_dir.name}:{dim}",
-                               cfg.optimize_every_writes, self.vector_kind)
-            self.store.repair()
+            if self._repair_pending:
+                self.store.repair()
+                self._repair_pending = False
+            yield
 
     # -- resources ---------------------------------------------------------------------------------
     @property
@@ -151,7 +169,7 @@ class Indexer:
                       cancel: threading.Event | None = None) -> IndexReport:
         """Bring these folders (or single files) fully up to date. A missing folder keeps its index."""
         t0 = time.perf_counter()
-        with self.write_lock.hold():
+        with self.writing():
             records = self.store.file_records()
             candidates: list[FileStat] = []
             problems: list[ScanProblem] = []
@@ -184,7 +202,7 @@ class Indexer:
         t0 = time.perf_counter()
         folders = self.folders()
         changed = sorted({normalize(p) for p in paths})
-        with self.write_lock.hold():
+        with self.writing():
             # A few paths read only their own rows; a burst (a checkout, an unpacked archive) reads them all.
             records = self.store.file_records(changed if len(changed) <= SYNC_FILTER_MAX_PATHS else None)
             candidates: dict[str, FileStat] = {}
@@ -245,7 +263,7 @@ class Indexer:
     def retry(self, paths: Iterable[str], on_progress: ProgressFn = no_progress,
               cancel: CancelFlag | None = None) -> IndexReport:
         """Try failed files again even though they did not change."""
-        with self.write_lock.hold():
+        with self.writing():
             paths = list(paths)
             self.store.remove(paths)
             return self.sync_paths(paths, on_progress, cancel)
@@ -254,7 +272,7 @@ class Indexer:
                   cancel: CancelFlag | None = None) -> Store:
         """A new index in `target` with every chunk and file row of this one and vectors from `embedder`; nothing
         is parsed again. This index keeps answering meanwhile; writes to it wait until the copy is done."""
-        with self.write_lock.hold():
+        with self.writing():
             files = [asdict(r) for r in self.store.file_records().values()]
             columns = [f.name for f in self.store.chunks.schema if f.name != "vector"]
             rows = self.store.chunk_rows(columns=columns)
@@ -277,7 +295,7 @@ class Indexer:
 
     def remove_folder(self, root: str) -> int:
         """Forget everything indexed under a folder."""
-        with self.write_lock.hold():
+        with self.writing():
             paths = [p for p, r in self.store.file_records().items() if r.folder == normalize(root)]
             self.store.remove(paths)
             self.store.optimize(force=True)

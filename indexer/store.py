@@ -175,6 +175,12 @@ class Store:
         atomic.write_json(meta_path, meta)
 
     @staticmethod
+    def exists(index_dir: Path) -> bool:
+        """Whether an index was made here: its meta and both tables are on disk (opening it creates nothing)."""
+        lance = Path(index_dir) / "lance"
+        return read_meta(index_dir) is not None and all((lance / f"{t}.lance").is_dir() for t in ("files", "chunks"))
+
+    @staticmethod
     def destroy(index_dir: Path) -> None:
         import shutil
 

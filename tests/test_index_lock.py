@@ -98,3 +98,39 @@ def test_two_indexers_on_one_data_dir_end_with_a_consistent_index(tmp_path):
         assert ix.store.repair() == 0
     finally:
         ix.close()
+
+
+def test_a_reader_opens_the_index_at_once_while_another_process_writes_and_repairs_before_writing(tmp_path):
+    """`hearth ask` while the app indexes: opening does not wait for the app's run; a write still takes its turn,
+    after the repair the opening skipped."""
+    from common.paths import resolve_data_dir
+    from indexer.config import IndexConfig
+    from indexer.pipeline import Indexer
+    from tests.fakes import WordEmbedder
+
+    data = resolve_data_dir(tmp_path / "data")
+    for name in ("tides", "harbour"):
+        write(tmp_path / "docs" / f"{name}.md", f"# {name}\n\nNotes on the {name} of the bay at dusk.")
+    ix = Indexer(IndexConfig(), data, WordEmbedder())
+    ix.index_folders([tmp_path / "docs"])
+    ix.store.files.delete(f"path = '{tmp_path / 'docs' / 'harbour.md'}'")  # its chunks are orphans, as a crash leaves
+    orphaned = ix.store.chunk_count()
+    ix.close()
+
+    other = hold_elsewhere(data.index_dir / "write.lock", 120.0)  # the app, through a whole indexing run
+    try:
+        t0 = time.monotonic()
+        reader = Indexer(IndexConfig(lock_timeout_s=1.0), data, WordEmbedder(), on_wait=lambda m: None)
+        assert time.monotonic() - t0 < 1.0 and reader.store.chunk_count() == orphaned  # opened, nothing repaired
+        with pytest.raises(IndexBusy):
+            reader.index_folders([tmp_path / "docs"])  # a write waits its turn
+    finally:
+        other.kill()
+        other.wait()
+    try:
+        reader.index_folders([tmp_path / "docs"])
+        records = reader.store.file_records()
+        assert len(records) == 2 and reader.store.chunk_count() == sum(r.n_chunks for r in records.values())
+        assert reader.store.repair() == 0
+    finally:
+        reader.close()
