@@ -110,6 +110,9 @@ _STATED_NAME = [  # a single word closes the phrase: "the default is --check=crc
                re.I),  # "By default, ACTION is read,", "By default, the unit, sizes are expressed in, is byte,"
     re.compile(r"(?:^|[.!?]\s+)" + _NAME + r"\s+is\s+the\s+default\b",
                re.I),  # "Basic is the default authentication method curl uses with proxies."
+    # "By default, the command shows the diffstat, but it …"; not a list ("… shows the index, name and flag").
+    re.compile(r"\bby\s+default,?\s+(?:[\w-]+\s+){1,3}?(?:will\s+)?(?:show|display|print|use|output)s?\s+"
+               r"(?:the\s+)?" + _NAME + r"(?:[.;)]|,\s+but\b)", re.I),
 ]
 _NOT_A_NAME = {"the", "a", "an", "to", "not", "no", "yes", "on", "off", "true", "false", "none", "used", "set",
                "this", "that", "it", "which", "what", "there",  # "This is the default."

@@ -296,3 +296,21 @@ def test_of_several_numbers_the_first_answers_and_the_others_may_be_what_the_pas
     assert check_sentences("It is set to 10 and --depth is 50.", [repack], None, question=question)[0].supported
     assert not check_sentences("It is set to 50 and --window is 10.", [repack], None, question=question)[0].supported
     assert not check_sentences("It is 10 or 50.", [repack], None, question=question)[0].supported
+
+
+def test_what_a_command_shows_by_default_is_a_stated_default():
+    assert stated_default_name("By default, the command shows the diffstat, but it will accept any format.") \
+        == "diffstat"
+    assert stated_default_name("By default, the window list shows the index, name and flag of the windows.") is None
+    show = Source(1, "/docs/git-stash.1.md", 0, None, None, """       show [-u|--include-untracked] [<diff-options>] [<stash>]
+           Show the changes recorded in the stash entry as a diff between the
+           stashed contents and the commit back when the stash entry was first
+           created. By default, the command shows the diffstat, but it will
+           accept any format known to git diff.
+""")
+    question = "What does git stash show display by default?"
+    wrong = check_sentences("The command shows the changes recorded in the stash entry as a diff between the stashed "
+                            "contents and the commit back when the stash entry was first created.", [show], None,
+                            question=question)[0]
+    assert not wrong.supported and wrong.reason == "the passage it rests on says the default is diffstat"
+    assert check_sentences("It shows the diffstat.", [show], None, question=question)[0].supported
