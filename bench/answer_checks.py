@@ -213,7 +213,10 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
         "answer_qa_heldout50.jsonl": "held out, written in session 18 after the changes made from sets 48-49, over "
                                      "six new pages (tc-fq_codel.8, valgrind-di-server.1, gprof.1, chmem.8, "
                                      "systemd-repart.8, tc-red.8); answers judged by hand before its flags were "
-                                     "read"}
+                                     "read",
+        "answer_qa_heldout51.jsonl": "held out, written in session 18 after all its check changes, over seven new "
+                                     "pages (ip-l2tp.8, createuser.1, resolver.5, dpkg-split.1, tc-fq_pie.8, "
+                                     "tc-htb.8, jstat.1); answers judged by hand before its flags were read"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
