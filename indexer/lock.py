@@ -67,7 +67,9 @@ class WriteLock:
         (a reader opening the index while another process writes goes on without it)."""
         with self._thread_lock:
             if self._depth == 0:
-                if not self._try_acquire():
+                fd = self._open()
+                if not self._take(fd):
+                    os.close(fd)
                     yield False
                     return
             self._depth += 1
@@ -78,11 +80,13 @@ class WriteLock:
                 if self._depth == 0:
                     self._release()
 
-    def _try_acquire(self) -> bool:
+    def _open(self) -> int:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        return os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+
+    def _take(self, fd: int) -> bool:
+        """Lock `fd` without waiting and sign the lock file with this process's pid."""
         if not try_lock(fd):
-            os.close(fd)
             return False
         os.ftruncate(fd, 0)
         os.write(fd, f"pid {os.getpid()}".encode())
@@ -90,10 +94,9 @@ class WriteLock:
         return True
 
     def _acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = self._open()
         deadline, told = time.monotonic() + self.timeout_s, False
-        while not try_lock(fd):
+        while not self._take(fd):
             if not told:
                 who = self.holder() or "another Hearth process"
                 self.on_wait(f"{self.subject} is being written by {who}; waiting for it to finish…")
@@ -104,9 +107,6 @@ class WriteLock:
                                 f"{self.holder() or 'another Hearth process'} after {self.timeout_s:.0f} s. "
                                 "Wait for it to finish (or close the other Hearth) and try again.")
             time.sleep(POLL_S)
-        os.ftruncate(fd, 0)
-        os.write(fd, f"pid {os.getpid()}".encode())
-        self._fd = fd
 
     def _release(self) -> None:
         if self._fd is not None:
