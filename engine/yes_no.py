@@ -55,7 +55,8 @@ _TURNS = {"enabled": "disabled", "disabled": "enabled", "enable": "disable", "di
 _OPTION_LABEL = re.compile(r"^--(no-)?([a-z][a-z0-9-]*)$")  # "--no-allow-multiple-definition"
 _MARKED_DEFAULT = re.compile(r"\((?:this is )?the default\)|\(default\)", re.I)
 _PLACEHOLDER = re.compile(r"_<[\w-]+>_")  # "CPACK_RPM_<component>_PACKAGE_AUTOREQ"
-_SETTING = re.compile(r"[\w.-]+=|\b[a-z]+[A-Z]\w*|\b[A-Z]\w*[a-z][A-Z]\w*")  # "FactoryReset=", "SpeedMeter"
+_SETTING = re.compile(r"[\w.-]+=|\b[a-z]+[A-Z]\w*|\b[A-Z]\w*[a-z][A-Z]\w*|"  # "FactoryReset=", "SpeedMeter"
+                      r"\b[a-z][a-z0-9]*_[a-z0-9_]*[a-z0-9]\b")  # "udp6_csum_tx"
 
 
 Terms = Callable[[str], set[str]]  # a text's words, as the caller compares them
@@ -89,7 +90,7 @@ def expected_answer(question: str, passage: str, terms: Terms = _plain_words,
     labelled = boolean_value(label_default(label, question) or "")
     if labelled is not None:
         return labelled != bool(_NEGATED.search(question))
-    names = {n.rstrip("=").lower() for n in _SETTING.findall(question)}
+    names = {n.rstrip("=").lower() for n in _SETTING.findall(question) if not _names_file(n, terms, ignore)}
     if any(n not in passage.lower() for n in names) and not _names_label(question, label):
         return None  # a default of another setting answers nothing
     default = stated_default_boolean(passage)
@@ -185,7 +186,8 @@ def done_by_default(question: str, passage: str, terms: Terms = _plain_words,
         return None
     ignore = ignore | {part for word in ignore for part in word.split("-")}  # "git-merge": "git merge run …"
     asked = terms(_ANY.sub(" ", _BY_DEFAULT.sub(" ", _NOT.sub(" ", question)))) - ignore
-    asked = {w for w in asked if len(w) > 1}  # "-l" in "Does git tag -l print …": the item may be another flag's
+    # "-l" in "Does git tag -l print …": the item may be another flag's; "fq_pie" names the page (tc-fq_pie.8).
+    asked = {w for w in asked if len(w) > 1 and not _names_file(w, terms, ignore)}
     if len(asked) < MIN_ASKED_WORDS:
         return None
     labelled = terms(re.sub(r"[_=]", " ", label))
@@ -200,7 +202,7 @@ def done_by_default(question: str, passage: str, terms: Terms = _plain_words,
         asks_not, says_not = (bool(_NOT.search(_RELATIVE_NEGATION.sub(r"\1", text)))
                               for text in _without_shared_negations(question, sentence))
         if _says_all(asked, said):
-            found.add(says_not == asks_not)
+            found.add((says_not == asks_not) != _says_other_value(question, sentence))
         elif any(_says_all(words, said) for words in turned):  # "assertions are disabled" for "… enabled?"
             found.add(says_not != asks_not)
     return the_one(found)
@@ -229,6 +231,27 @@ def _names_label(question: str, label: str) -> str | None:
     pattern = r"_(?:[\w-]+_)?".join(re.escape(part) for part in _PLACEHOLDER.split(name))
     m = re.search(r"(?<![\w-])" + pattern + r"(?![\w-])", question, re.I)
     return m.group(0) if m else None
+
+
+def _names_file(name: str, terms: Terms, ignore: frozenset[str]) -> bool:
+    """"fq_pie" in "… in fq_pie?" names the page (tc-fq_pie.8), not a setting of it: its words are the file's."""
+    words = terms(re.sub(r"[._=-]", " ", name))
+    files = ignore | {part for word in ignore for part in word.split("-")}
+    return bool(words) and words <= files
+
+
+_ON_OFF = (("on", "off"), ("true", "false"))  # values that are no words to compare ("on" is a stop word)
+
+
+def _says_other_value(question: str, sentence: str) -> bool:
+    """"Is dq_rate_estimator turned on by default?" against "By default, dq_rate_estimator is turned off.": the
+    sentence says the other value of a pair the question names one of, and not the question's."""
+    for pair in _ON_OFF:
+        for asked, other in (pair, pair[::-1]):
+            if re.search(rf"\b{asked}\b", question, re.I) and re.search(rf"\b{other}\b", sentence, re.I) \
+                    and not re.search(rf"\b{asked}\b", sentence, re.I):
+                return True
+    return False
 
 
 def _turned(question: str, asked: set[str], terms: Terms) -> list[set[str]]:

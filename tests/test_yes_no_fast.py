@@ -138,6 +138,27 @@ def test_a_negation_inside_a_that_clause_does_not_negate_what_is_done():
     assert not wrong.supported and wrong.reason == "the passage it rests on says yes"
 
 
+def test_a_setting_named_in_snake_case_is_answered_by_its_own_default_only():
+    question = "Is udp6_csum_tx on by default in ip l2tp?"
+    other = "ip l2tp add session - add a new session to a tunnel name NAME sets the session network interface name. " \
+            "Default is l2tpethN."
+    assert expected_answer(question, other, content_words) is None  # another setting's default answers nothing
+    assert expected_answer(question, "udp6_csum_tx STATE control if IPv6 UDP checksums should be calculated. "
+                                     "Default is on.", content_words) is True
+
+
+def test_turned_off_answers_turned_on_with_no_and_the_page_name_is_no_setting():
+    pie = Source(1, "/docs/tc-fq_pie.8.md", 0, None, None, """   [no_]dq_rate_estimator
+       dq_rate_estimator can be used to calculate queue delay using Little's Law,
+       no_dq_rate_estimator can be used to calculate queue delay using timestamp.
+       By default, dq_rate_estimator is turned off.
+""")
+    question = "Is dq_rate_estimator turned on by default in fq_pie?"
+    assert check_sentences("No.", [pie], None, question=question)[0].supported
+    wrong = check_sentences("Yes, by default.", [pie], None, question=question)[0]
+    assert not wrong.supported and wrong.reason == "the passage it rests on says no"
+
+
 def test_a_statement_in_the_third_person_answers_a_does_question():
     page = Source(1, "/docs/fsck.8.md", 0, None, None, """       -s     Serialize checks. (Note: e2fsck(8) runs in an
               interactive mode by default. To make it run in a non-interactive mode, give -p.)
