@@ -94,7 +94,8 @@ def _index_child(data: str, folder: str, step_aside: bool) -> None:
 def _round_across(ws: Workspace, data: Path, folder: Path, read_s: float, step_aside: bool,
                   ask: bool = True) -> tuple[list[float], float, set[str]]:
     """As `_round`, with the indexing in another process on the same data dir (`ask=False`: indexing alone)."""
-    cmd = [sys.executable, __file__, "--index-child", str(data), str(folder)] + ([] if step_aside else ["--no-step-aside"])
+    cmd = [sys.executable, __file__, "--index-child", str(data), str(folder)]
+    cmd += [] if step_aside else ["--no-step-aside"]
     child = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     assert child.stdout.readline().strip() == "ready"
     times, answers = [], set()
