@@ -7,6 +7,13 @@ a lock when its process dies: a crash never leaves a lock behind.
 from __future__ import annotations
 
 import os
+from pathlib import Path
+
+
+def open_lock_file(path: Path) -> int:
+    """An open descriptor of the lock file at `path`, made (with its folder) when missing."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
 
 
 def try_lock(fd: int, *, shared: bool = False) -> bool:

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from common.file_lock import try_lock, unlock
+from common.file_lock import open_lock_file, try_lock, unlock
 from common.progress import CancelFlag
 
 # An answer that never ends (a stuck stream) must not stop indexing for good: past this, indexing goes on.
@@ -89,8 +89,7 @@ class Foreground:
         if self.marker is None:
             return
         try:
-            self.marker.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.marker, os.O_RDWR | os.O_CREAT, 0o644)
+            fd = open_lock_file(self.marker)
         except OSError:
             return
         for _ in range(_MARK_TRIES):
@@ -114,8 +113,7 @@ class Foreground:
         with self._probe_lock:
             if self._probe_fd is None:
                 try:
-                    self.marker.parent.mkdir(parents=True, exist_ok=True)
-                    self._probe_fd = os.open(self.marker, os.O_RDWR | os.O_CREAT, 0o644)
+                    self._probe_fd = open_lock_file(self.marker)
                 except OSError:
                     return False
             if try_lock(self._probe_fd):

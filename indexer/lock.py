@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from common.errors import HearthError
-from common.file_lock import try_lock, unlock
+from common.file_lock import open_lock_file, try_lock, unlock
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ class WriteLock:
         (a reader opening the index while another process writes goes on without it)."""
         with self._thread_lock:
             if self._depth == 0:
-                fd = self._open()
+                fd = open_lock_file(self.path)
                 if not self._take(fd):
                     os.close(fd)
                     yield False
@@ -80,10 +80,6 @@ class WriteLock:
                 if self._depth == 0:
                     self._release()
 
-    def _open(self) -> int:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        return os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-
     def _take(self, fd: int) -> bool:
         """Lock `fd` without waiting and sign the lock file with this process's pid."""
         if not try_lock(fd):
@@ -94,7 +90,7 @@ class WriteLock:
         return True
 
     def _acquire(self) -> None:
-        fd = self._open()
+        fd = open_lock_file(self.path)
         deadline, told = time.monotonic() + self.timeout_s, False
         while not self._take(fd):
             if not told:

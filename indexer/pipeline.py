@@ -11,7 +11,7 @@ import logging
 import os
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
@@ -118,14 +118,12 @@ class Indexer:
         self.write_lock = WriteLock(data.index_dir / "write.lock", cfg.lock_timeout_s, on_wait)
         model_id = f"{self.model_dir.parent.name}/{self.model_dir.name}:{dim}"
         with self.write_lock.hold_if_free() as free:
-            if free or not Store.exists(data.index_dir):
-                with self.write_lock.hold():
-                    self.store = Store(data.index_dir, dim, model_id, cfg.optimize_every_writes, self.vector_kind)
-                    self.store.repair()
-                self._repair_pending = False
-            else:
+            waits = not free and not Store.exists(data.index_dir)  # the other process may be creating the tables
+            with self.write_lock.hold() if waits else nullcontext():
                 self.store = Store(data.index_dir, dim, model_id, cfg.optimize_every_writes, self.vector_kind)
-                self._repair_pending = True
+                self._repair_pending = not (free or waits)
+                if not self._repair_pending:
+                    self.store.repair()
 
     @contextmanager
     def writing(self) -> Iterator[None]:
