@@ -23,8 +23,9 @@ from typing import Sequence
 
 from engine.answering import (DEFAULT_QUESTION, MONTH_OR_DAY, QUANTITY_QUESTION, STATES_DEFAULT, CheckContext, Embed,
                               Vectors, Window, answering_passages, check_context, in_named_file, rank_windows)
-from engine.claim_text import (STOP, UNITS, WORD, citations, content_words, facts, lexical_overlap, missing_facts,
-                               numbers, quantities, quantity_words, split_sentences, stem, strip_citations)
+from engine.claim_text import (STOP, UNITS, WORD, citations, content_words, facts, first_number, lexical_overlap,
+                               missing_facts, numbers, quantities, quantity_words, split_sentences, stem,
+                               strip_citations)
 from engine.defaults import (BOOLEAN_PAIRS, boolean_value, label_default, respective_default,
                              stated_default_boolean, stated_default_name, stated_default_number,
                              stated_default_numbers)
@@ -258,16 +259,13 @@ def _gives_stated_default(claim: str, question: str, window: Window) -> bool:
     if default is None:
         return False
     claimed = numbers(claim)
-    if len(claimed) > 1 and (first := _FIRST_NUMBER.search(claim)) and not _names_both_ways(claim):
-        claimed = numbers(first.group(0))
+    if len(claimed) > 1 and (first := first_number(claim)) and not _names_both_ways(claim):
+        claimed = {first}
     if claimed != numbers(default):
         return False
     (n,) = claimed
     stated = _units_of(n, window.text) - {None}
     return not stated or _units_of(n, claim) <= stated
-
-
-_FIRST_NUMBER = re.compile(r"(?<![A-Za-z0-9_])\d+(?:[.,:]\d+)*")
 
 
 def _claimed_boolean(claim: str) -> bool | None:

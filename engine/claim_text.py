@@ -113,6 +113,12 @@ def numbers(text: str) -> set[str]:
     return found
 
 
+def first_number(text: str) -> str | None:
+    """The first number written with digits in a text, as `numbers` gives it ("8,000" → "8000")."""
+    m = _NUMBER.search(text)
+    return None if m is None else _number_value(m.group(0))
+
+
 def names(sentence: str) -> set[str]:
     """Capitalised words and runs of them that are not just the first word of the sentence."""
     out = set()

@@ -90,7 +90,8 @@ def expected_answer(question: str, passage: str, terms: Terms = _plain_words,
     labelled = boolean_value(label_default(label, question) or "")
     if labelled is not None:
         return labelled != bool(_NEGATED.search(question))
-    names = {n.rstrip("=").lower() for n in _SETTING.findall(question) if not _names_file(n, terms, ignore)}
+    files = _with_parts(ignore)
+    names = {n.rstrip("=").lower() for n in _SETTING.findall(question) if not _names_file(n, terms, files)}
     if any(n not in passage.lower() for n in names) and not _names_label(question, label):
         return None  # a default of another setting answers nothing
     default = stated_default_boolean(passage)
@@ -184,7 +185,7 @@ def done_by_default(question: str, passage: str, terms: Terms = _plain_words,
     "journal_write" answers "… written at the end of a journal transaction")."""
     if not _BY_DEFAULT.search(question):
         return None
-    ignore = ignore | {part for word in ignore for part in word.split("-")}  # "git-merge": "git merge run …"
+    ignore = _with_parts(ignore)  # "git-merge": "git merge run …"
     asked = terms(_ANY.sub(" ", _BY_DEFAULT.sub(" ", _NOT.sub(" ", question)))) - ignore
     # "-l" in "Does git tag -l print …": the item may be another flag's; "fq_pie" names the page (tc-fq_pie.8).
     asked = {w for w in asked if len(w) > 1 and not _names_file(w, terms, ignore)}
@@ -233,10 +234,15 @@ def _names_label(question: str, label: str) -> str | None:
     return m.group(0) if m else None
 
 
-def _names_file(name: str, terms: Terms, ignore: frozenset[str]) -> bool:
-    """"fq_pie" in "… in fq_pie?" names the page (tc-fq_pie.8), not a setting of it: its words are the file's."""
+def _with_parts(file_words: frozenset[str]) -> frozenset[str]:
+    """The words naming the source files, and the parts of hyphenated ones ("git-merge": "git", "merge")."""
+    return file_words | {part for word in file_words for part in word.split("-")}
+
+
+def _names_file(name: str, terms: Terms, files: frozenset[str]) -> bool:
+    """"fq_pie" in "… in fq_pie?" names the page (tc-fq_pie.8), not a setting of it: its words are the file's
+    (`files`, with their parts)."""
     words = terms(re.sub(r"[._=-]", " ", name))
-    files = ignore | {part for word in ignore for part in word.split("-")}
     return bool(words) and words <= files
 
 
