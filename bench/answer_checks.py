@@ -216,7 +216,11 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
                                      "read",
         "answer_qa_heldout51.jsonl": "held out, written in session 18 after all its check changes, over seven new "
                                      "pages (ip-l2tp.8, createuser.1, resolver.5, dpkg-split.1, tc-fq_pie.8, "
-                                     "tc-htb.8, jstat.1); answers judged by hand before its flags were read"}
+                                     "tc-htb.8, jstat.1); answers judged by hand before its flags were read",
+        "answer_qa_heldout52.jsonl": "held out, written in session 19 before any change, over eleven new pages "
+                                     "(ip-tunnel.8, git-diff-tree.1, route.8, pygettext3.1, zstdmt.1, apt-config.8, "
+                                     "dpkg-shlibdeps.1, prove.1, tc-tbf.8, addgroup.8, arp.8); answers judged by "
+                                     "hand before its flags were read"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
