@@ -49,7 +49,6 @@ import random
 import re
 import shutil
 import subprocess
-import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -220,7 +219,11 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
         "answer_qa_heldout52.jsonl": "held out, written in session 19 before any change, over eleven new pages "
                                      "(ip-tunnel.8, git-diff-tree.1, route.8, pygettext3.1, zstdmt.1, apt-config.8, "
                                      "dpkg-shlibdeps.1, prove.1, tc-tbf.8, addgroup.8, arp.8); answers judged by "
-                                     "hand before its flags were read"}
+                                     "hand before its flags were read",
+        "answer_qa_heldout53.jsonl": "held out, written in session 19 after the whole-file check was built and "
+                                     "before its first run, over ten new pages (tc-pie.8, git-describe.1, vmstat.8, "
+                                     "pgrep.1, tc-cake.8, ptx.1, tc-netem.8, tc-hfsc.8, pam_unix.8, csplit.1); "
+                                     "answers judged by hand before its flags were read"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
@@ -334,13 +337,17 @@ def cache_file(qa_file: Path) -> Path:
     return OUT / ("answer_cache.json" if qa_file == QA_FILE else f"answer_cache_{qa_file.stem}.json")
 
 
+def work_dir(qa_file: Path) -> Path:
+    """The corpus and index of the last run of this set (~250 MB), kept so that --reuse checks against it."""
+    return OUT / f"answer_work_{qa_file.stem}"
+
+
 def generate(args, qa: list[dict], emb: Embedder, cache_path: Path) -> dict:
     """Index the corpus, calibrate on documents outside the QA pages, answer every question once."""
-    work = Path(tempfile.mkdtemp(prefix="hearth-checks-"))
-    try:
-        return _generate_in(work, args, qa, emb, cache_path)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)  # the corpus and index: ~250 MB per run
+    work = work_dir(args.qa.resolve())
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    return _generate_in(work, args, qa, emb, cache_path)
 
 
 def _generate_in(work: Path, args, qa: list[dict], emb: Embedder, cache_path: Path) -> dict:
@@ -385,6 +392,11 @@ def _generate_in(work: Path, args, qa: list[dict], emb: Embedder, cache_path: Pa
     return cache
 
 
+def config_value(default: object, text: str) -> object:
+    """A command-line value in the type of the field's default ("false" is False)."""
+    return text.lower() in ("1", "true", "yes") if isinstance(default, bool) else type(default)(text)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--distractors", type=int, default=300)
@@ -393,6 +405,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--qa", type=Path, default=QA_FILE, help="questions, one JSON object per line")
     ap.add_argument("--reuse", action="store_true", help="check the answers of the last run again (no generation)")
+    ap.add_argument("--engine", action="append", default=[], metavar="FIELD=VALUE",
+                    help="an EngineConfig field for the checks, e.g. check_more_chunks=0")
     args = ap.parse_args()
     qa = [json.loads(line) for line in args.qa.read_text().splitlines() if line.strip()]
     if args.limit:
@@ -405,19 +419,25 @@ def main() -> None:
     check_cfg = CheckConfig()  # what the app ships (calibrated on the first set), not this run's calibration
     print(f"checks as shipped: lexical weight {check_cfg.lexical_weight}, threshold {check_cfg.threshold} "
           f"(this run's calibration: {cal['lexical_weight']}, {cal['threshold']})")
+    overrides = {k: config_value(getattr(EngineConfig, k), v) for k, v in (o.split("=", 1) for o in args.engine)}
+    index = work_dir(args.qa.resolve()) / "data"
+    ix = Indexer(IndexConfig(), resolve_data_dir(index), emb) if index.exists() else None
+    if ix is None:
+        print(f"no index of this set's last run in {index}: the checks read only the cached sources")
     engine = Engine(EngineConfig(check_lexical_weight=check_cfg.lexical_weight, check_threshold=check_cfg.threshold,
-                                 vector_cache=False), None, None, emb)  # only its checks run here
+                                 vector_cache=False, **overrides), ix and ix.data, ix and ix.store, emb)
     rows = []
     judgments = load_judgments(args.qa.name)
     for q, a in zip(qa, cache["answers"]):
-        ans = Answer(a["answer"], [Source(**s) for s in a["sources"]], a["refused"])
+        given = [Source(**s) for s in a["sources"]]  # what retrieval gave the model (a check may read more)
+        ans = Answer(a["answer"], list(given), a["refused"])
         ans.cited = sorted(set(citations(ans.answer)))
         t0 = time.perf_counter()
         if not ans.refused:
             engine.check(q["question"], ans)
         t_check = time.perf_counter() - t0
-        retrieved = any(Path(s.path).name == f"{q['page']}.md" for s in ans.sources)
-        page_numbers = numbers(" ".join(s.text for s in ans.sources if Path(s.path).name == f"{q['page']}.md"))
+        retrieved = any(Path(s.path).name == f"{q['page']}.md" for s in given)
+        page_numbers = numbers(" ".join(s.text for s in given if Path(s.path).name == f"{q['page']}.md"))
         # right: states an accepted answer and no number its page does not hold ("300 (15 minutes)" is wrong)
         graded = correct(ans.answer, q["answers"]) and numbers(ans.answer) <= page_numbers | numbers(q["question"])
         verdict = judgments.pop((q["question"], " ".join(ans.answer.split())), None)
@@ -443,7 +463,11 @@ def main() -> None:
         parts = [("first half", rows[:half]), ("second half", rows[half:])] + parts
     for label, part in parts:
         report(label, part)
-    (OUT / f"answer_checks_{args.qa.stem}.json").write_text(json.dumps({"calibration": cal, "rows": rows}, indent=1))
+    if ix is not None:
+        ix.close()
+    variant = "".join(f"_{o}" for o in args.engine)
+    (OUT / f"answer_checks_{args.qa.stem}{variant}.json").write_text(
+        json.dumps({"calibration": cal, "rows": rows}, indent=1))
 
 
 def rates(got: list[dict], right_key: str, shown_key: str) -> tuple[float, float, float, float, int, int]:
