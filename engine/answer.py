@@ -8,6 +8,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Callable
 
+from engine.answering import Vectors
 from engine.checks import CheckConfig, Evidence, SentenceCheck, check_answer
 from engine.claim_text import citations, remove_missing_citations
 from engine.collection import CollectionAnswer, answer_collection, route
@@ -16,6 +17,7 @@ from engine.generation import Generator
 from engine.models import resolve_model
 from engine.prompting import Source, chat_messages, completion_prompt
 from engine.rerank import Reranker, make_reranker
+from engine.wider_check import check_in_whole_files
 from engine.retrieval import (Filters, Hit, VectorCache, cjk_search, fill_vector_scores, fulltext_search, fuse,
                               rrf_fuse, vector_search)
 from common.foreground import Foreground
@@ -289,5 +291,11 @@ class Engine:
     def check(self, question: str, ans: Answer) -> Answer:
         """Check each sentence against its sources; lead with the evidence when the main claim fails."""
         cfg = CheckConfig(self.cfg.check_lexical_weight, self.cfg.check_threshold)
-        ans.checks, ans.lead = check_answer(ans.answer, question, ans.sources, self.embedder.embed, cfg)
+        vectors = Vectors(self.embedder.embed)
+        ans.checks, ans.lead = check_answer(ans.answer, question, ans.sources, self.embedder.embed, cfg, vectors)
+        if ans.lead is not None and self.cfg.check_whole_files and self.store is not None:
+            wider = check_in_whole_files(ans.answer, question, ans.sources, ans.lead, self.store, self.embedder.embed,
+                                         cfg, vectors)
+            if wider is not None:
+                ans.sources, ans.checks, ans.lead = wider
         return ans

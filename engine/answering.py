@@ -7,7 +7,7 @@ question names rank higher."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Callable, Sequence
 
@@ -112,10 +112,19 @@ class CheckContext:
     windows: list[Window]
     vectors: Vectors
     exclude: set[str]
+    paths: dict[int, str] = field(default_factory=dict)  # each source's file, by source number
+
+    def of_files_cited(self, cites: Sequence[int]) -> list[Window]:
+        """The passages of the files these citations point to (a citation stands for its file: the check may
+        read more of it than the model saw, engine/wider_check.py)."""
+        files = {self.paths.get(n) for n in cites}
+        return [w for w in self.windows if self.paths.get(w.source) in files]
 
 
-def check_context(sources: Sequence[Source], embed: Embed | None) -> CheckContext:
-    return CheckContext(source_windows(sources), Vectors(embed), file_name_terms(sources))
+def check_context(sources: Sequence[Source], embed: Embed | None, vectors: Vectors | None = None) -> CheckContext:
+    """`vectors` may come from an earlier check of the same answer, so no text is embedded twice."""
+    return CheckContext(source_windows(sources), vectors or Vectors(embed), file_name_terms(sources),
+                        {s.n: s.path for s in sources})
 
 
 def _terms(text: str) -> set[str]:

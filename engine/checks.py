@@ -429,10 +429,14 @@ def check_sentences(answer: str, sources: Sequence[Source], embed: Embed | None,
     for sentence in split_sentences(answer):
         claim = strip_citations(sentence)
         cites = [n for n in citations(sentence) if n in known]
-        scope = [w for w in ctx.windows if w.source in cites] or ctx.windows
+        scope = ctx.of_files_cited(cites) or ctx.windows
         verdict = None if main_done or not question else _yes_no_check(sentence, claim, question, scope, ctx, cites)
         if verdict is not None:
             out.append(verdict)
+            main_done = True
+            continue
+        if not main_done and question and (symbol := symbol_answer(claim)):
+            out.append(_symbol_check(sentence, symbol, question, scope, ctx, cites))
             main_done = True
             continue
         if not (content_words(claim) or numbers(claim)):  # "Yes." or a bare citation: nothing to check…
@@ -447,6 +451,29 @@ def check_sentences(answer: str, sources: Sequence[Source], embed: Embed | None,
     if out and out[0].supported and question and _says_both_ways(out, question, frozenset(ctx.exclude)):
         out[0] = replace(out[0], supported=False, score=0.0, reason="it says both yes and no")
     return out
+
+
+_SYMBOL_ANSWER = re.compile(r"""^\W*?["'`«]?((?:_|[^\w\s"'`«»]){1,3})["'`»]?\W*$""")  # "_", "'/'", "-": no word at all
+
+
+def symbol_answer(claim: str) -> str | None:
+    """The symbol an answer gives when it gives nothing else ("_" for "Which keyword …?", "'/'" for "What string
+    flags …?")."""
+    m = _SYMBOL_ANSWER.match(claim.strip().rstrip("."))
+    return m.group(1) if m and not (content_words(claim) or numbers(claim)) else None
+
+
+def _symbol_check(sentence: str, symbol: str, question: str, windows: list[Window], ctx: CheckContext,
+                  cites: list[int]) -> SentenceCheck:
+    """A symbol answers when the passage that best answers the question holds it standing alone ("_()", "'/'";
+    not the "_" inside "dq_rate")."""
+    ranked = in_named_file(question, answering_passages(question, windows, ctx.vectors, ctx.exclude))
+    if not ranked:
+        return SentenceCheck(sentence, False, None, "", 0.0, [symbol], cites, "no source text to check")
+    score, window = ranked[0]
+    alone = re.search(rf"(?<![\w/.-]){re.escape(symbol)}(?![\w/.-])", window.text)
+    return SentenceCheck(sentence, bool(alone), window.source, window.sentence, round(score, 4),
+                         [] if alone else [symbol], cites, "" if alone else f"not in the passage it rests on: {symbol}")
 
 
 _ANSWER_LABEL = re.compile(r"^\W*answer\s*:\s*", re.I)  # "… Answer: No, because …"
@@ -492,10 +519,11 @@ def evidence_for(question: str, sources: Sequence[Source], embed: Embed | None,
 
 
 def check_answer(answer: str, question: str, sources: Sequence[Source], embed: Embed | None,
-                 cfg: CheckConfig | None = None) -> tuple[list[SentenceCheck], Evidence | None]:
+                 cfg: CheckConfig | None = None, vectors: Vectors | None = None,
+                 ) -> tuple[list[SentenceCheck], Evidence | None]:
     """The sentence checks, and the evidence to lead with when the main claim fails; the passages are split
-    and embedded once for both."""
-    ctx = check_context(sources, embed)
+    and embedded once for both (and for an earlier check of the same answer that shares `vectors`)."""
+    ctx = check_context(sources, embed, vectors)
     checks = check_sentences(answer, sources, embed, cfg, question, ctx)
     claim = main_claim(checks)
     lead = evidence_for(question, sources, embed, ctx) if claim is not None and not claim.supported else None

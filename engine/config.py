@@ -40,6 +40,10 @@ class EngineConfig:
     # Answer checks (engine/checks.py): each sentence against its sources; calibrated in bench/answer_checks.py.
     check_answers: bool = True
     collection_questions: bool = True  # "which files mention X" is answered from the index, not by the model
+    # A main claim that fails on the retrieved passages is checked again against the whole files it cites and
+    # the evidence comes from (engine/wider_check.py): the chunk that states the value may not have been
+    # retrieved. When it fails there too, the evidence shown first is the whole files' best.
+    check_whole_files: bool = True
     check_lexical_weight: float = 1.0
     check_threshold: float = 0.8
     history_turns: int = 4  # messages of the chat history given to the model and to condensing

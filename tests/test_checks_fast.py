@@ -148,3 +148,18 @@ def test_the_value_in_the_asked_unit_comes_from_the_sentence_about_the_question(
     assert check_sentences("20 minutes.", [FAILLOCK_EXAMPLE], None, question=question)[0].supported
     interval = "How many minutes is the default interval for failed logins in the pam_faillock examples?"
     assert check_sentences("15 minutes.", [FAILLOCK_EXAMPLE], None, question=interval)[0].supported
+
+
+def test_a_symbol_answer_is_checked_as_the_symbol_standing_alone_in_the_passage():
+    keywords = Source(1, "/docs/pygettext.md", 0, None, None,
+                      "pygettext searches only for _() by default, even though xgettext recognizes gettext and "
+                      "dgettext. The -k flag adds keywords such as my_gettext.")
+    question = "Which keyword does pygettext search for by default?"
+    checks = check_sentences("_", [keywords], None, question=question)
+    assert checks[0].supported and "_()" in checks[0].evidence  # before: "it does not answer the question"
+    assert not check_sentences("%", [keywords], None, question=question)[0].supported
+    flag = Source(1, "/docs/ptx.md", 0, None, None, "-F, --flag-truncation=STRING use STRING for flagging line "
+                                                    "truncations. The default is '/'.")
+    assert check_sentences("'/'.", [flag], None, question="What string does ptx use to flag truncations?")[0].supported
+    paths = Source(1, "/docs/dpkg.md", 0, None, None, "The default location of the database is /var/lib/dpkg.")
+    assert not check_sentences("/", [paths], None, question="What string does dpkg use to flag truncations?")[0].supported

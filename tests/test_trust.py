@@ -165,3 +165,30 @@ def test_a_yes_no_answer_and_an_echo_are_checked_against_the_indexed_passage(rea
     assert wrong.lead is not None and "Defaults to no" in wrong.lead.text
     echo = ask("What is SpeedMeterIntervalSec= by default?", "SpeedMeterIntervalSec= is the default [1].")
     assert echo.checks[0].reason == "it only repeats the question" and "10sec" in echo.lead.text
+
+
+def test_a_failed_claim_is_checked_again_against_the_rest_of_the_file_it_cites(real_workspace, tmp_path):
+    """Retrieval gave the model only the first chunk of a file; the value is stated three chunks on."""
+    from engine.answer import Answer
+    from engine.prompting import Source
+
+    rng = random.Random(3)
+    path = tmp_path / "notes" / "faillock.md"
+    write(path, "# Lockout\n\nunlock_time=n sets when access is re-enabled after a lockout. " + filler(rng, 2500)
+          + "\n\n## Defaults\n\n" + filler(rng, 1200) + " The default unlock_time is 600 seconds (10 minutes).\n")
+    real_workspace.add_folder(path.parent)
+    engine = real_workspace.engine
+    rows = sorted(engine.store.chunks_of([str(path)], ["chunk_no", "text", "page", "heading"]),
+                  key=lambda r: r["chunk_no"])
+    assert len(rows) >= 3 and "600" not in rows[0]["text"]
+    given = Source(1, str(path), rows[0]["chunk_no"], rows[0]["page"], rows[0]["heading"], rows[0]["text"])
+    question = "What is the default unlock_time?"
+
+    right = engine.check(question, Answer("The default unlock_time is 600 seconds [1].", [given], False, [1]))
+    assert right.checks[0].supported and right.lead is None
+    added = right.sources[right.checks[0].source - 1]
+    assert added.n == 2 and added.path == str(path) and "600 seconds" in added.text
+
+    wrong = engine.check(question, Answer("The default unlock_time is 900 seconds [1].", [given], False, [1]))
+    assert not wrong.checks[0].supported and "600 seconds" in wrong.lead.text
+    assert wrong.sources[wrong.lead.source - 1].chunk > rows[0]["chunk_no"]
