@@ -51,7 +51,10 @@ _DEFAULT_PHRASE = [  # a short value: "Default is lower case.", "The default is 
 ]
 _SAME_VERBS = ({"add", "include", "contain"},)  # "Does X add a header to the file?": "the file includes a header"
 _TURNS = {"enabled": "disabled", "disabled": "enabled", "enable": "disable", "disable": "enable",
-          "set": "unset", "unset": "set"}  # opposites
+          "set": "unset", "unset": "set", "succeed": "fail", "fail": "succeed"}  # opposites
+# Where a sentence's clauses part ("it does not run when …, and that the states … do not include …"): each
+# clause's negations are its own.
+_CLAUSE = re.compile(r",\s*(?:and|but|while|whereas)\b|;")
 _OPTION_LABEL = re.compile(r"^--(no-)?([a-z][a-z0-9-]*)$")  # "--no-allow-multiple-definition"
 _MARKED_DEFAULT = re.compile(r"\((?:this is )?the default\)|\(default\)", re.I)
 _PLACEHOLDER = re.compile(r"_<[\w-]+>_")  # "CPACK_RPM_<component>_PACKAGE_AUTOREQ"
@@ -130,7 +133,9 @@ def stated_outright(question: str, passage: str, terms: Terms = _plain_words,
             continue  # "… rather than writing modified copies" says the opposite of part of what it holds
         said = _with_same_verbs(terms(sentence) | labelled, terms)
         if _says_all(asked, said):
-            found.add(len(_NOT.findall(sentence)) % 2 == len(_NOT.findall(question)) % 2)
+            clause = next((c for c in _CLAUSE.split(sentence)
+                           if _says_all(asked, _with_same_verbs(terms(c) | labelled, terms))), sentence)
+            found.add(len(_NOT.findall(clause)) % 2 == len(_NOT.findall(question)) % 2)
     return the_one(found)
 
 

@@ -293,3 +293,23 @@ def test_a_plain_statement_answers_nothing_it_only_contrasts_or_conditions():
     # an option's item says what the option does, not what the program does without it
     assert yes_no("Does git follow symbolic links in the working tree?", "don't follow any symbolic links in the "
                   "working tree", "-P, --no-dereference") is None
+
+
+def test_each_clause_of_a_statement_keeps_its_own_negations():
+    """"it does not run …, and that the states … do not include …": the second "not" is another clause's."""
+    flush = ("The differences are that ip neighbour flush does not run when no arguments are given, and that the "
+             "default neighbour states to be flushed do not include permanent and noarp.")
+    question = "Does ip neighbour flush run when no arguments are given?"
+    assert expected_answer(question, flush, content_words) is False  # before: both "not"s cancelled out: yes
+    assert check_sentences("No.", [Source(1, "/docs/ip-neighbour.8.md", 0, None, None, flush)], None,
+                           question=question)[0].supported
+
+
+def test_failing_by_default_answers_whether_it_succeeds_by_default():
+    empty = ("--allow-empty By default, cherry-picking an empty commit will fail, indicating that an explicit "
+             "invocation of git commit --allow-empty is required.")
+    assert expected_answer("Does cherry-picking an empty commit succeed by default?", empty, content_words) is False
+    assert expected_answer("Does cherry-picking an empty commit fail by default?", empty, content_words) is True
+    src = Source(1, "/docs/git-cherry-pick.1.md", 0, None, None, empty)
+    assert check_sentences("No, it does not.", [src], None,
+                           question="Does cherry-picking an empty commit succeed by default?")[0].supported
