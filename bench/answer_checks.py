@@ -228,7 +228,12 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
                                      "settled on sets 52-53, before its first run, over eight new pages "
                                      "(git-show.1, git-cherry-pick.1, git-clean.1, git-rev-list.1, sleep.1, "
                                      "zipdetails.1, ip-neighbour.8, apt_auth.conf.5); answers judged by hand before "
-                                     "its flags were read"}
+                                     "its flags were read",
+        "answer_qa_heldout55.jsonl": "held out, written in session 19 after all its changes, before its first run, "
+                                     "over four new pages (gcloud_compute_health-checks_create_tcp.1, "
+                                     "gcloud_compute_backend-services_create.1, "
+                                     "gcloud_alpha_scheduler_jobs_update_pubsub.1, fgrep.1); answers judged by hand "
+                                     "before its flags were read"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
