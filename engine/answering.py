@@ -44,7 +44,7 @@ STATES_DEFAULT = re.compile(r"\bdefault(s|ed)?\b([ \t]+[\w=.-]+){0,3}?[ \t]+(is|
 QUANTITY_QUESTION = re.compile(  # "when" only as the question word: "which shell, when none is given?" is no date,
     r"^\W*when\b(?![^?]*,\s*(?:what|which|who|where|how|is|are|does|do)\b)|"  # nor "When …, what is …?"
     r"\b(how (long|many|much|often|old|far|big|large|high|tall|wide|hot|cold|fast|deep|heavy)|"
-    r"what (time|year|date|day|port|number|size|temperature|percentage|speed|version|limit|value)|"
+    r"what (time(?!\s+zones?\b)|year|date|day|port|number|size|temperature|percentage|speed|version|limit|value)|"
     r"which (year|port|number|day|date|version))\b", re.I)
 _CAMEL_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _DURATION_QUESTION = re.compile(r"\bhow often\b|\bhow long (does|do|did|will|should|would|to|until|before|after|"

@@ -137,7 +137,8 @@ def names(sentence: str) -> set[str]:
 
 def identifiers(sentence: str) -> set[str]:
     """Option names, commands, paths and the like: `apt-cdrom`, `/etc/shells`, `Immediate-Configure`."""
-    return {m.group(0).strip(".,") for m in _IDENTIFIER.finditer(strip_citations(sentence))}
+    found = {m.group(0).strip(".,") for m in _IDENTIFIER.finditer(strip_citations(sentence))}
+    return {f for f in found if f"{f.lower()}." not in _ABBREVIATIONS}  # "e.g" is no identifier
 
 
 def facts(sentence: str) -> set[str]:

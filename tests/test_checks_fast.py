@@ -163,3 +163,17 @@ def test_a_symbol_answer_is_checked_as_the_symbol_standing_alone_in_the_passage(
     assert check_sentences("'/'.", [flag], None, question="What string does ptx use to flag truncations?")[0].supported
     paths = Source(1, "/docs/dpkg.md", 0, None, None, "The default location of the database is /var/lib/dpkg.")
     assert not check_sentences("/", [paths], None, question="What string does dpkg use to flag truncations?")[0].supported
+
+
+def test_an_abbreviation_is_no_fact_and_a_time_zone_is_no_quantity():
+    rate = Source(1, "/docs/backend.md", 0, None, None,
+                  "--logging-sample-rate=RATE This configures the sampling rate of requests to the load balancer. "
+                  "The default value is 1.0.")
+    checks = check_sentences("The default value is 1.0, but it can be changed (e.g., per service).", [rate], None,
+                             question="What is the default logging sample rate of a backend service?")
+    assert checks[0].supported, checks[0].reason  # before: "not in the passage it rests on: e.g"
+    zone = Source(1, "/docs/scheduler.md", 0, None, None,
+                  '--time-zone=TIME_ZONE Specifies the time zone. For UTC use the string "utc". Default is "utc".')
+    checks = check_sentences("UTC.", [zone], None, question="What time zone does a scheduler job use by default?")
+    assert checks[0].supported, checks[0].reason  # before: "it does not give the number the question asks for"
+    assert not check_sentences("The library.", [zone], None, question="What time does the job run?")[0].supported
