@@ -233,7 +233,11 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
                                      "over four new pages (gcloud_compute_health-checks_create_tcp.1, "
                                      "gcloud_compute_backend-services_create.1, "
                                      "gcloud_alpha_scheduler_jobs_update_pubsub.1, fgrep.1); answers judged by hand "
-                                     "before its flags were read"}
+                                     "before its flags were read",
+        "answer_qa_heldout56.jsonl": "held out, written in session 19 after all its changes, before its first run, "
+                                     "over two new pages (gcloud_compute_instance-templates_create.1, "
+                                     "gcloud_beta_firebase_test_android_run.1); answers judged by hand before its "
+                                     "flags were read"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
