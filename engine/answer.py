@@ -294,8 +294,8 @@ class Engine:
         vectors = Vectors(self.embedder.embed)
         ans.checks, ans.lead = check_answer(ans.answer, question, ans.sources, self.embedder.embed, cfg, vectors)
         if ans.lead is not None and self.cfg.check_whole_files and self.store is not None:
-            wider = check_in_whole_files(ans.answer, question, ans.sources, ans.lead, self.store, self.embedder.embed,
-                                         cfg, vectors)
+            wider = check_in_whole_files(ans.answer, question, ans.sources, ans.checks, ans.lead, self.store,
+                                         self.embedder.embed, cfg, vectors)
             if wider is not None:
                 ans.sources, ans.checks, ans.lead = wider
         return ans

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import PurePath
 from typing import Callable, Sequence
 
@@ -18,6 +19,7 @@ from engine.defaults import label_default
 from engine.passages import source_items
 from engine.prompting import Source
 
+WORD_TERMS_CACHE = 65536  # passages whose words are kept (a few MB)
 MAX_EVIDENCE_CANDIDATES = 16  # passages embedded per claim, after a lexical pre-selection
 RANK_LEXICAL_WEIGHT = 0.5  # passages are ranked by 0.5 × IDF-weighted overlap + 0.5 × embedding similarity
 LABEL_BONUS = 1.0  # × the IDF share of the question's terms in the item's label: it defines what is asked
@@ -139,9 +141,11 @@ def _query_terms(query: str, exclude: set[str]) -> set[str]:
     return (_terms(query) | joined) - exclude
 
 
-def _word_terms(text: str) -> set[str]:
-    """Terms and every word, stemmed, so that option names and short words match too."""
-    return _terms(text) | {stem(word) for word in WORD.findall(text.lower())}
+@lru_cache(maxsize=WORD_TERMS_CACHE)
+def _word_terms(text: str) -> frozenset[str]:
+    """Terms and every word, stemmed, so that option names and short words match too. Cached: every ranking of
+    one check reads the same passages, and the whole-file check reads thousands."""
+    return frozenset(_terms(text) | {stem(word) for word in WORD.findall(text.lower())})
 
 
 def _label_terms(label: str) -> set[str]:

@@ -39,6 +39,11 @@ CLAIM_WINDOWS = 3  # best-ranked passages a claim may rest on
 YES_NO_PASSAGES = 3
 DEFAULT_PASSAGES = 3  # answering passages the default a claim names may be stated in (the first may only name it)
 MAX_EVIDENCE_CHARS = 400
+# Reasons a claim fails for want of evidence (as against a passage that says otherwise).
+MISSING = "not in the passage it rests on"
+NOT_SAID = "the sources do not say this"
+NO_TEXT = "no source text to check"
+NO_ANSWER = "it does not answer the question"
 _CHOICE_QUESTION = re.compile(r"\bwhich of\b|\bor\b", re.I)  # "which of noauto and auto": the answer repeats
 # Words that say nothing by themselves; "on", "off", "no", "none" and the like are answers, so not among them.
 _FILLER = STOP - {"on", "off", "yes", "no", "not", "all", "any", "both", "either", "neither", "once", "up", "down",
@@ -110,7 +115,7 @@ def _claim_check(sentence: str, claim: str, question: str, windows: list[Window]
                key=lambda x: x[0], default=(0.0, None))
     score, window = best
     if window is None:
-        return SentenceCheck(sentence, False, None, "", 0.0, sorted(facts(claim)), cites, "no source text to check")
+        return SentenceCheck(sentence, False, None, "", 0.0, sorted(facts(claim)), cites, NO_TEXT)
     missing = missing_facts(claim, window.text, question)
     if missing and main and question and (stated := _passage_stating_claimed_number(claim, question, candidates)):
         window, score, missing = stated, 1.0, missing_facts(claim, stated.text, question)
@@ -118,12 +123,12 @@ def _claim_check(sentence: str, claim: str, question: str, windows: list[Window]
     if main and question and only_repeats(claim, question):
         reason = "it only repeats the question"
     elif missing:
-        reason = "not in the passage it rests on: " + ", ".join(missing)
+        reason = f"{MISSING}: " + ", ".join(missing)
     elif score < cfg.threshold and not (main and question and (_gives_stated_default(claim, question, window)
                                                                 or _gives_stated_boolean(claim, question, window))):
         stated = _passage_stating_claimed_default(claim, question, candidates) if main and question else None
         if stated is None:
-            reason = "the sources do not say this"
+            reason = NOT_SAID
         else:
             window, score = stated, 1.0
     elif main and question and (missed := _missed_default(claim, question, window, ranked[0][1])):
@@ -442,7 +447,7 @@ def check_sentences(answer: str, sources: Sequence[Source], embed: Embed | None,
         if not (content_words(claim) or numbers(claim)):  # "Yes." or a bare citation: nothing to check…
             answers = main_done or not question  # …but as the first sentence it answers nothing
             out.append(SentenceCheck(sentence, answers, cites[0] if cites else None, "", 1.0 if answers else 0.0, [],
-                                     cites, "" if answers else "it does not answer the question"))
+                                     cites, "" if answers else NO_ANSWER))
             main_done = True
             continue
         out.append(_claim_check(sentence, claim, question, scope, ctx.vectors, cfg, cites, not main_done,
@@ -469,11 +474,11 @@ def _symbol_check(sentence: str, symbol: str, question: str, windows: list[Windo
     not the "_" inside "dq_rate")."""
     ranked = in_named_file(question, answering_passages(question, windows, ctx.vectors, ctx.exclude))
     if not ranked:
-        return SentenceCheck(sentence, False, None, "", 0.0, [symbol], cites, "no source text to check")
+        return SentenceCheck(sentence, False, None, "", 0.0, [symbol], cites, NO_TEXT)
     score, window = ranked[0]
     alone = re.search(rf"(?<![\w/.-]){re.escape(symbol)}(?![\w/.-])", window.text)
     return SentenceCheck(sentence, bool(alone), window.source, window.sentence, round(score, 4),
-                         [] if alone else [symbol], cites, "" if alone else f"not in the passage it rests on: {symbol}")
+                         [] if alone else [symbol], cites, "" if alone else f"{MISSING}: {symbol}")
 
 
 _ANSWER_LABEL = re.compile(r"^\W*answer\s*:\s*", re.I)  # "… Answer: No, because …"
@@ -496,6 +501,12 @@ def _says_both_ways(checks: list[SentenceCheck], question: str, exclude: frozens
         if opposite == (not said):
             return True
     return False
+
+
+def wants_evidence(check: SentenceCheck) -> bool:
+    """A failed check found no passage that states the claim, rather than one that says otherwise ("the passage
+    it rests on says no"): only such a failure may be overturned by reading more of the files."""
+    return bool(check.missing) or check.reason in (NOT_SAID, NO_TEXT, NO_ANSWER)
 
 
 def main_claim(checks: list[SentenceCheck]) -> SentenceCheck | None:

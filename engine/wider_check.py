@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from engine.answering import Embed, Vectors
-from engine.checks import CheckConfig, Evidence, SentenceCheck, check_answer
+from engine.checks import CheckConfig, Evidence, SentenceCheck, check_answer, wants_evidence
 from engine.claim_text import citations
 from engine.prompting import Source
 from indexer.store import Store
@@ -47,16 +47,20 @@ def rest_of_files(store: Store, sources: Sequence[Source], paths: Sequence[str])
             for i, r in enumerate(rows)]
 
 
-def check_in_whole_files(answer: str, question: str, sources: list[Source], evidence: Evidence | None, store: Store,
-                         embed: Embed | None, cfg: CheckConfig, vectors: Vectors | None = None,
+def check_in_whole_files(answer: str, question: str, sources: list[Source], first: list[SentenceCheck],
+                         evidence: Evidence | None, store: Store, embed: Embed | None, cfg: CheckConfig,
+                         vectors: Vectors | None = None,
                          ) -> tuple[list[Source], list[SentenceCheck], Evidence | None] | None:
     """The sources (with the chunks the verdicts and the lead rest on added), checks and lead, all made over
-    the whole files: the main claim holds there, or the evidence shown first is their best; None when the files
-    hold nothing more. `evidence` is the lead the retrieved sources gave."""
+    the whole files: the main claim holds there, or the evidence shown first is their best. None when the files
+    hold nothing more, or when the retrieved passage said otherwise (`first`, the checks on the retrieved
+    sources): another passage of the file does not overturn that. `evidence` is the lead those gave."""
     more = rest_of_files(store, sources, files_to_read(sources, citations(answer), evidence))
     if not more:
         return None
     checks, lead = check_answer(answer, question, sources + more, embed, cfg, vectors)
+    if lead is None and first and not wants_evidence(first[0]):
+        return None
     return _keep_used(sources, more, checks, lead)
 
 

@@ -55,7 +55,7 @@ def test_the_files_read_are_the_cited_ones_and_the_evidences():
 def second_look(answer: str):
     checks, lead = check_answer(answer, QUESTION, retrieved(), None)
     assert lead is not None and not checks[0].supported  # the retrieved passages alone do not hold the value
-    return check_in_whole_files(answer, QUESTION, retrieved(), lead, ChunkStore(), None, None)
+    return check_in_whole_files(answer, QUESTION, retrieved(), checks, lead, ChunkStore(), None, None)
 
 
 def test_a_right_answer_from_a_chunk_retrieval_missed_is_supported_and_that_chunk_joins_the_sources():
@@ -76,3 +76,22 @@ def test_a_citation_stands_for_its_file():
     sources = retrieved() + [Source(3, FAILLOCK, 3, None, None, CHUNKS[FAILLOCK][3])]
     checks, lead = check_answer("The default unlock_time is 600 seconds [1].", QUESTION, sources, None)
     assert checks[0].supported and checks[0].source == 3 and lead is None
+
+
+
+def test_a_retrieved_passage_that_says_otherwise_is_not_overturned_by_the_rest_of_the_file():
+    """Set 56: the retrieved item gives "instrumentation" for the case asked; a later chunk of the same page says
+    "robo … by default" of another case. The answer "robo" stays flagged."""
+    page = "/docs/gcloud_firebase_test_android_run.md"
+    CHUNKS[page] = [
+        "--type The type of test to run. If the --test flag is present, the test --type defaults to "
+        "instrumentation. If --test is not present, then --type defaults to robo.",
+        "--results-type The type of the test results. When no results type is given, robo is the test type "
+        "used by default for them.",
+    ]
+    question = "Which test type does the android run default to when --test is given?"
+    given = [Source(1, page, 0, None, None, CHUNKS[page][0])]
+    checks, lead = check_answer("robo", question, given, None)
+    assert not checks[0].supported and "instrumentation" in checks[0].reason
+    wider = check_in_whole_files("robo", question, given, checks, lead, ChunkStore(), None, None)
+    assert wider is None or not wider[1][0].supported
