@@ -17,9 +17,9 @@ from engine.generation import Generator
 from engine.models import resolve_model
 from engine.prompting import Source, chat_messages, completion_prompt
 from engine.rerank import Reranker, make_reranker
-from engine.wider_check import check_in_whole_files
 from engine.retrieval import (Filters, Hit, VectorCache, cjk_search, fill_vector_scores, fulltext_search, fuse,
                               rrf_fuse, vector_search)
+from engine.wider_check import check_in_whole_files
 from common.foreground import Foreground
 from common.paths import DataDir
 from indexer.embedders import AnyEmbedder

@@ -2,9 +2,11 @@
 
 Retrieval gives the model a few chunks (about three sources within the token budget). When the chunk that
 states the value is not among them, a right answer fails its check only because the check read too little of the
-file it cites. So when the main claim fails, the check reads every chunk of the sources' files, and the
-answer is supported when a passage there supports it, under the same rules. The chunks a verdict rests on
-join the sources (as retrieved, not cited), so the reader can open the sentence that supports the answer.
+file it cites. So when the main claim fails for want of evidence, the check reads every chunk of the files the
+answer cites and of the passage that best answers the question, and the answer is supported when a passage
+there supports it, under the same rules; when it fails there too, the evidence shown first is the best of those
+whole files. The chunks a verdict or the lead rests on join the sources (as retrieved, not cited), so the
+reader can open the sentence that supports the answer.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from engine.prompting import Source
 from indexer.store import Store
 
 MAX_FILES = 3  # files read again: the cited ones and the evidence's (a question is answered from one or two)
-MAX_FILE_CHUNKS = 400  # chunks read of one file (about 400 KB of text); a longer file is read from its start
+MAX_FILE_CHUNKS = 400  # chunks read of one file (about 400 KB of text); of a longer one, those nearest the hits
 _COLUMNS = ["path", "chunk_no", "text", "page", "heading"]
 
 
