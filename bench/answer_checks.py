@@ -237,6 +237,10 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
         "answer_qa_heldout56.jsonl": "held out, written in session 19 after all its changes, before its first run, "
                                      "over two new pages (gcloud_compute_instance-templates_create.1, "
                                      "gcloud_beta_firebase_test_android_run.1); answers judged by hand before its "
+                                     "flags were read",
+        "answer_qa_heldout57.jsonl": "held out, written in session 19 after its last change, before its first run, "
+                                     "over two new pages (gcloud_alpha_compute_health-checks_create_ssl.1, "
+                                     "gcloud_alpha_firestore_operations_list.1); answers judged by hand before its "
                                      "flags were read"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
