@@ -289,7 +289,8 @@ class Engine:
         return ans
 
     def check(self, question: str, ans: Answer) -> Answer:
-        """Check each sentence against its sources; lead with the evidence when the main claim fails."""
+        """Check each sentence against its sources; when the main claim fails, check it again against the whole
+        files (engine/wider_check.py), and lead with the evidence if it still fails."""
         cfg = CheckConfig(self.cfg.check_lexical_weight, self.cfg.check_threshold)
         vectors = Vectors(self.embedder.embed)
         ans.checks, ans.lead = check_answer(ans.answer, question, ans.sources, self.embedder.embed, cfg, vectors)

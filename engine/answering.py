@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property
 from pathlib import PurePath
 from typing import Callable, Sequence
 
@@ -19,7 +19,6 @@ from engine.defaults import label_default
 from engine.passages import source_items
 from engine.prompting import Source
 
-WORD_TERMS_CACHE = 65536  # passages whose words are kept (a few MB)
 MAX_EVIDENCE_CANDIDATES = 16  # passages embedded per claim, after a lexical pre-selection
 RANK_LEXICAL_WEIGHT = 0.5  # passages are ranked by 0.5 × IDF-weighted overlap + 0.5 × embedding similarity
 LABEL_BONUS = 1.0  # × the IDF share of the question's terms in the item's label: it defines what is asked
@@ -70,6 +69,19 @@ class Window:
     label: str = ""  # the term the item defines ("SyncIntervalSec="), when the text shows one
     file_terms: frozenset[str] = frozenset()  # the words of its file's name ("fold.1.md": fold)
 
+    # The words `rank_windows` matches, kept: every ranking of one check reads the same passages (the
+    # whole-file check thousands).
+    @cached_property
+    def text_terms(self) -> frozenset[str]:
+        return frozenset(_word_terms(self.text))
+
+    @cached_property
+    def sentence_terms(self) -> frozenset[str]:
+        return frozenset(_word_terms(self.sentence))
+
+    @cached_property
+    def label_terms(self) -> frozenset[str]:
+        return frozenset(_label_terms(self.label))
 
 def source_windows(sources: Sequence[Source]) -> list[Window]:
     """Every sentence of the sources as a passage (headings and sentences too short to show skipped)."""
@@ -141,11 +153,9 @@ def _query_terms(query: str, exclude: set[str]) -> set[str]:
     return (_terms(query) | joined) - exclude
 
 
-@lru_cache(maxsize=WORD_TERMS_CACHE)
-def _word_terms(text: str) -> frozenset[str]:
-    """Terms and every word, stemmed, so that option names and short words match too. Cached: every ranking of
-    one check reads the same passages, and the whole-file check reads thousands."""
-    return frozenset(_terms(text) | {stem(word) for word in WORD.findall(text.lower())})
+def _word_terms(text: str) -> set[str]:
+    """Terms and every word, stemmed, so that option names and short words match too."""
+    return _terms(text) | {stem(word) for word in WORD.findall(text.lower())}
 
 
 def _label_terms(label: str) -> set[str]:
@@ -167,18 +177,18 @@ def rank_windows(query: str, windows: list[Window], vectors: Vectors, weight: fl
     count most, and this pre-selects; then combined with embedding similarity."""
     if not windows:
         return []
-    terms = [_word_terms(w.text) for w in windows]
+    terms = [w.text_terms for w in windows]
     wanted = _query_terms(query, exclude) or _terms(query)
     df = {t: sum(t in ts for ts in terms) for t in wanted}
     wanted = {t for t in wanted if df[t]} or wanted  # a term no passage holds tells no passage apart
     idf = {t: float(np.log((len(windows) + 1) / (df[t] + 1)) + 1.0) for t in wanted}
     total = sum(idf.values()) or 1.0
 
-    def share(term_sets: list[set[str]]) -> np.ndarray:
+    def share(term_sets: list[frozenset[str]]) -> np.ndarray:
         return np.array([sum(idf[t] for t in wanted & ts) / total for ts in term_sets], dtype=np.float32)
 
-    lex = share(terms) + SENTENCE_WEIGHT * share([_word_terms(w.sentence) for w in windows]) \
-        + LABEL_BONUS * share([_label_terms(w.label) for w in windows])
+    lex = share(terms) + SENTENCE_WEIGHT * share([w.sentence_terms for w in windows]) \
+        + LABEL_BONUS * share([w.label_terms for w in windows])
     if bonus is not None:
         lex = lex + bonus
     top = np.argsort(-lex, kind="stable")[:MAX_EVIDENCE_CANDIDATES]

@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from engine.answering import Embed, Vectors
-from engine.checks import CheckConfig, Evidence, SentenceCheck, check_answer, wants_evidence
+from engine.checks import CheckConfig, Evidence, SentenceCheck, check_answer, main_claim, wants_evidence
 from engine.claim_text import citations
 from engine.prompting import Source
 from indexer.store import Store
@@ -39,10 +39,12 @@ def rest_of_files(store: Store, sources: Sequence[Source], paths: Sequence[str])
     held: dict[str, list[Source]] = {}
     for s in sources:
         held.setdefault(s.path, []).append(s)
+    unheld: dict[str, list[dict]] = {path: [] for path in paths}
+    for r in store.chunks_of(paths, _COLUMNS):
+        if not any(r["text"] in s.text for s in held[r["path"]]):
+            unheld[r["path"]].append(r)
     rows: list[dict] = []
-    for path in paths:
-        mine = [r for r in store.chunks_of([path], _COLUMNS)
-                if not any(r["text"] in s.text for s in held[path])]
+    for path, mine in unheld.items():
         mine.sort(key=lambda r: min(abs(r["chunk_no"] - s.chunk) for s in held[path]))
         rows += sorted(mine[:MAX_FILE_CHUNKS], key=lambda r: r["chunk_no"])
     return [Source(len(sources) + i + 1, r["path"], r["chunk_no"], r["page"], r["heading"], r["text"])
@@ -61,7 +63,8 @@ def check_in_whole_files(answer: str, question: str, sources: list[Source], firs
     if not more:
         return None
     checks, lead = check_answer(answer, question, sources + more, embed, cfg, vectors)
-    if lead is None and first and not wants_evidence(first[0]):
+    claim = main_claim(first)
+    if lead is None and claim is not None and not wants_evidence(claim):
         return None
     return _keep_used(sources, more, checks, lead)
 

@@ -20,15 +20,14 @@ CHUNKS = {
 
 
 class ChunkStore:
-    """The one Store call the second look makes, over the chunks above."""
+    """The one Store call the second look makes, over `chunks` (path → chunk texts)."""
 
-    def __init__(self) -> None:
-        self.asked: list[list[str]] = []
+    def __init__(self, chunks: dict[str, list[str]] = CHUNKS) -> None:
+        self.chunks = chunks
 
     def chunks_of(self, paths, columns):
-        self.asked.append(list(paths))
         return [{"path": p, "chunk_no": i, "text": t, "page": None, "heading": None}
-                for p in paths for i, t in enumerate(CHUNKS.get(p, []))]
+                for p in paths for i, t in enumerate(self.chunks.get(p, []))]
 
 
 def retrieved() -> list[Source]:
@@ -83,15 +82,15 @@ def test_a_retrieved_passage_that_says_otherwise_is_not_overturned_by_the_rest_o
     """Set 56: the retrieved item gives "instrumentation" for the case asked; a later chunk of the same page says
     "robo … by default" of another case. The answer "robo" stays flagged."""
     page = "/docs/gcloud_firebase_test_android_run.md"
-    CHUNKS[page] = [
+    chunks = {page: [
         "--type The type of test to run. If the --test flag is present, the test --type defaults to "
         "instrumentation. If --test is not present, then --type defaults to robo.",
         "--results-type The type of the test results. When no results type is given, robo is the test type "
         "used by default for them.",
-    ]
+    ]}
     question = "Which test type does the android run default to when --test is given?"
-    given = [Source(1, page, 0, None, None, CHUNKS[page][0])]
+    given = [Source(1, page, 0, None, None, chunks[page][0])]
     checks, lead = check_answer("robo", question, given, None)
     assert not checks[0].supported and "instrumentation" in checks[0].reason
-    wider = check_in_whole_files("robo", question, given, checks, lead, ChunkStore(), None, None)
+    wider = check_in_whole_files("robo", question, given, checks, lead, ChunkStore(chunks), None, None)
     assert wider is None or not wider[1][0].supported
