@@ -440,7 +440,7 @@ def check_sentences(answer: str, sources: Sequence[Source], embed: Embed | None,
             out.append(verdict)
             main_done = True
             continue
-        if not main_done and question and (symbol := symbol_answer(claim)):
+        if not main_done and question and (symbol := symbol_answer(claim, question)):
             out.append(_symbol_check(sentence, symbol, question, scope, ctx, cites))
             main_done = True
             continue
@@ -459,13 +459,17 @@ def check_sentences(answer: str, sources: Sequence[Source], embed: Embed | None,
 
 
 _SYMBOL_ANSWER = re.compile(r"""^\W*?["'`«]?((?:_|[^\w\s"'`«»]){1,3})["'`»]?\W*$""")  # "_", "'/'", "-": no word at all
+_QUOTED_SYMBOL = re.compile(r"""["'`«]((?:_|[^\w\s"'`«»]){1,3})["'`»]""")  # the "~" of 'The prefix is "~".'
 
 
-def symbol_answer(claim: str) -> str | None:
+def symbol_answer(claim: str, question: str = "") -> str | None:
     """The symbol an answer gives when it gives nothing else ("_" for "Which keyword …?", "'/'" for "What string
-    flags …?")."""
+    flags …?"), or gives in quotes inside the question's own words ('The prefix is "~".' for "Which prefix …?")."""
     m = _SYMBOL_ANSWER.match(claim.strip().rstrip("."))
-    return m.group(1) if m and not (content_words(claim) or numbers(claim)) else None
+    if m and not (content_words(claim) or numbers(claim)):
+        return m.group(1)
+    quoted = _QUOTED_SYMBOL.findall(claim)
+    return quoted[0] if question and len(quoted) == 1 and only_repeats(claim, question) else None
 
 
 def _symbol_check(sentence: str, symbol: str, question: str, windows: list[Window], ctx: CheckContext,

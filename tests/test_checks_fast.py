@@ -165,6 +165,18 @@ def test_a_symbol_answer_is_checked_as_the_symbol_standing_alone_in_the_passage(
     assert not check_sentences("/", [paths], None, question="What string does dpkg use to flag truncations?")[0].supported
 
 
+def test_a_quoted_symbol_inside_the_questions_own_words_is_checked_as_that_symbol():
+    sort_by = Source(1, "/docs/gcloud_list.md", 0, None, None,
+                     "--sort-by=[FIELD,...] Comma-separated list of resource field key names to sort by. The default "
+                     "order is ascending. Prefix a field with ``~'' for descending order on that field.")
+    question = "Which prefix makes a sort-by field descending in gcloud list?"
+    right = check_sentences('The prefix is "~".', [sort_by], None, question=question)[0]
+    assert right.supported and "``~''" in right.evidence, right.reason  # before: "it only repeats the question"
+    wrong = check_sentences('The prefix is "%".', [sort_by], None, question=question)[0]
+    assert not wrong.supported and wrong.reason.endswith("%"), wrong.reason
+    assert not check_sentences("The prefix is the field.", [sort_by], None, question=question)[0].supported
+
+
 def test_an_abbreviation_is_no_fact_and_a_time_zone_is_no_quantity():
     rate = Source(1, "/docs/backend.md", 0, None, None,
                   "--logging-sample-rate=RATE This configures the sampling rate of requests to the load balancer. "
