@@ -241,7 +241,11 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
         "answer_qa_heldout57.jsonl": "held out, written in session 19 after its last change, before its first run, "
                                      "over two new pages (gcloud_alpha_compute_health-checks_create_ssl.1, "
                                      "gcloud_alpha_firestore_operations_list.1); answers judged by hand before its "
-                                     "flags were read"}
+                                     "flags were read",
+        "answer_qa_heldout58.jsonl": "held out, written in session 20 after the quoted-symbol change, before its "
+                                     "first run, over eight new pages (shasum.1, lesskey.1, systemd.scope.5, "
+                                     "git-index-pack.1, dpkg-query.1, passwd.1, nameif.8, ip-netns.8); answers "
+                                     "judged by hand before its flags were read"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
