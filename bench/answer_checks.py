@@ -245,7 +245,11 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
         "answer_qa_heldout58.jsonl": "held out, written in session 20 after the quoted-symbol change, before its "
                                      "first run, over eight new pages (shasum.1, lesskey.1, systemd.scope.5, "
                                      "git-index-pack.1, dpkg-query.1, passwd.1, nameif.8, ip-netns.8); answers "
-                                     "judged by hand before its flags were read"}
+                                     "judged by hand before its flags were read",
+        "answer_qa_heldout59.jsonl": "held out, written in session 20 with set 58, before either's first run, over "
+                                     "six new pages (git-fast-export.1, systemd-pcrphase.8, callgrind_control.1, "
+                                     "openssl-rand.1ssl, funzip.1, fc-match.1); answers judged by hand before its "
+                                     "flags were read"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
