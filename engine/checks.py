@@ -224,12 +224,16 @@ def _other_default(claim: str, question: str, text: str) -> str | None:
         if QUANTITY_QUESTION.search(question):
             return None
     default = stated_default_name(text)
-    if not default:
+    if not default or (default.lower() == "none" and _SAYS_NONE.search(claim)):
         return None
-    asked, said = content_words(question), content_words(claim)
-    named = content_words(default) - asked
+    asked = content_words(question)
+    said = content_words(claim) | {w.lower() for w in WORD.findall(claim)}  # "any" is a stop word, and a value
+    named = content_words(default) - asked or {default.lower()} - {w.lower() for w in WORD.findall(question)}
     plural = content_words(" ".join(w + "s" for w in WORD.findall(default))) - asked  # "bytes" stems to "byt"
     return default if named and not (named <= said or plural <= said) else None
+
+
+_SAYS_NONE = re.compile(r"\b(?:none|no|nothing|not)\b|n't\b", re.I)  # "There is no default." for "The default is none."
 
 
 def _default_number(question: str, text: str) -> str | None:

@@ -106,6 +106,7 @@ _STATED_NAME = [  # a single word closes the phrase: "the default is --check=crc
                re.I),  # "the default is --check=crc64,", "The default compression type is xz.", "… is X in case …"
     re.compile(r"\bdefaults?\s+to\s+" + _NAME + r"[.,;)]", re.I),
     re.compile(r"\(default:\s*" + _NAME + r"\)", re.I),
+    re.compile(r"(?<![\w-])default=" + _NAME, re.I),  # gcloud's "--reservation-affinity=…; default=\"any\""
     re.compile(r"\bby\s+default,?\s+(?:[\w-]+,?\s+){1,6}?is\s+" + _NAME + r"[.,;)]",
                re.I),  # "By default, ACTION is read,", "By default, the unit, sizes are expressed in, is byte,"
     re.compile(r"(?:^|[.!?]\s+)" + _NAME + r"\s+is\s+the\s+default\b",
@@ -114,7 +115,7 @@ _STATED_NAME = [  # a single word closes the phrase: "the default is --check=crc
     re.compile(r"\bby\s+default,?\s+(?:[\w-]+\s+){1,3}?(?:will\s+)?(?:show|display|print|use|output)s?\s+"
                r"(?:the\s+)?" + _NAME + r"(?:[.;)]|,\s+but\b)", re.I),
 ]
-_NOT_A_NAME = {"the", "a", "an", "to", "not", "no", "yes", "on", "off", "true", "false", "none", "used", "set",
+_NOT_A_NAME = {"the", "a", "an", "to", "not", "no", "yes", "on", "off", "true", "false", "used", "set",
                "this", "that", "it", "which", "what", "there",  # "This is the default."
                "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}  # numbers
 

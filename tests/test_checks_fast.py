@@ -189,3 +189,24 @@ def test_an_abbreviation_is_no_fact_and_a_time_zone_is_no_quantity():
     checks = check_sentences("UTC.", [zone], None, question="What time zone does a scheduler job use by default?")
     assert checks[0].supported, checks[0].reason  # before: "it does not give the number the question asks for"
     assert not check_sentences("The library.", [zone], None, question="What time does the job run?")[0].supported
+
+
+def test_a_default_of_none_or_of_a_stop_word_contradicts_a_claim_of_another_value():
+    revocation = Source(1, "/docs/templates.md", 0, None, None,
+                        "--key-revocation-action-type=POLICY Specifies the behavior of the instance when the KMS key "
+                        "of one of its attached disks is revoked. The default is none. POLICY must be one of: none, "
+                        "stop.")
+    question = "What is the default key revocation action type of an instance template?"
+    wrong = check_sentences("The default key revocation action type is policy.", [revocation], None,
+                            question=question)[0]
+    assert not wrong.supported and wrong.reason.endswith("the default is none"), wrong.reason  # before: supported
+    for right in ("The default is none.", "There is no revocation action by default."):
+        assert check_sentences(right, [revocation], None, question=question)[0].supported, right
+    affinity = Source(1, "/docs/templates.md", 0, None, None,
+                      '--reservation-affinity=RESERVATION_AFFINITY; default="any" The type of reservation for '
+                      "instances created from this template. RESERVATION_AFFINITY must be one of: any, none, "
+                      "specific.")
+    question = "What is the default reservation affinity of an instance template?"
+    wrong = check_sentences("The default reservation affinity is specific.", [affinity], None, question=question)[0]
+    assert not wrong.supported and wrong.reason.endswith("the default is any"), wrong.reason
+    assert check_sentences('The default is "any".', [affinity], None, question=question)[0].supported
