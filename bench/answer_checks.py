@@ -277,7 +277,7 @@ def write_qa_pages(qa: list[dict], folder: Path) -> list[str]:
 
 def correct(text: str, answers: list[str]) -> bool:
     """An accepted answer is in the text: its numbers with their units ("1 minute" = "1min"), and its other
-    words as whole words, case-insensitive ("no" is not in "not")."""
+    words as whole words, case-insensitive ("no" is not in "not"); an answer of symbols only, as written."""
     text = strip_citations(text)  # "[3]" gives no 3
     have_nums, have_q, low = numbers(text), set(quantities(text)), " ".join(text.lower().split())
     for a in answers:
@@ -286,6 +286,10 @@ def correct(text: str, answers: list[str]) -> bool:
         words = [w.lower() for w in re.findall(r"0x[0-9A-Fa-f]+|[A-Za-z_][\w-]*", a)  # "_fini", "0x1000" whole
                  if w not in units]
         signed = re.findall(r"(?<![\w.])-\d[\d.]*", a)  # numbers() drops the sign: "1" is not "-1"
+        if not (words or numbers(a)):  # a symbol ("*", "~", ":") is in the text as written, not in anything
+            if a.strip() and a.strip().lower() in low:
+                return True
+            continue
         if numbers(a) <= have_nums and all(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", low) for w in words) and \
                 all((n, u) in have_q or u is None for n, u in qs) and \
                 all(re.search(rf"(?<![\w.-]){re.escape(n)}(?![\d])", low) for n in signed):
