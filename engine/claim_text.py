@@ -174,13 +174,35 @@ def missing_facts(sentence: str, source_text: str, question: str = "") -> list[s
     nums = numbers(source_text)
     lowered = _word_string(source_text)
     claim = strip_citations(sentence)
-    missing = sorted(n for n in numbers(claim) if n not in nums) + _unit_mismatch(claim, source_text)
+    missing = sorted(n for n in numbers(claim) if n not in nums) + _unit_mismatch(claim, source_text) + \
+        _sign_mismatch(claim, source_text)
     asked = _word_string(question)
     for name in sorted(names(sentence) | identifiers(sentence)):
         words = _word_string(name)  # whole words: "kms.googleapis.com" is not in "cloudkms.googleapis.com"
         if words not in lowered and not (question and words in asked):
             missing.append(name)
     return missing
+
+
+def _sign_mismatch(claim: str, source_text: str) -> list[str]:
+    """Numbers the claim and the source both hold but never with the same sign ("1." where the source only
+    says "Passing the number -1 …"): `numbers` reads both as 1."""
+    out = []
+    for n in sorted(numbers(claim) & numbers(source_text)):
+        claimed, held = _signs(n, claim), _signs(n, source_text)
+        if claimed and held and not claimed & held:
+            out.append(("-" if "-" in claimed else "") + n)
+    return out
+
+
+def _signs(n: str, text: str) -> set[str]:
+    """How the text writes the number `n`: "-" for a negative ("-1", "= -1"; not the 5 of "1-5" or of
+    "--level-5"), "" for the rest; empty when it is written otherwise ("1,000" for 1000)."""
+    found = set()
+    for m in re.finditer(rf"(?<![\w.]){re.escape(n)}(?!\w|\.\d)", text):
+        minus = text[m.start() - 1 : m.start()] == "-" and not re.match(r"[\w.-]", text[m.start() - 2 : m.start() - 1])
+        found.add("-" if minus else "")
+    return found
 
 
 def _word_string(text: str) -> str:

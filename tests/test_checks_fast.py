@@ -210,3 +210,15 @@ def test_a_default_of_none_or_of_a_stop_word_contradicts_a_claim_of_another_valu
     wrong = check_sentences("The default reservation affinity is specific.", [affinity], None, question=question)[0]
     assert not wrong.supported and wrong.reason.endswith("the default is any"), wrong.reason
     assert check_sentences('The default is "any".', [affinity], None, question=question)[0].supported
+
+
+def test_a_number_without_its_sign_is_not_the_negative_number_the_passage_states():
+    maxdays = Source(1, "/docs/passwd.md", 0, None, None,
+                     "-x, --maxdays MAX_DAYS Set the maximum number of days a password remains valid. Passing the "
+                     "number -1 as MAX_DAYS will remove checking a password's validity.")
+    question = "Which MAX_DAYS value removes checking a password's validity in passwd?"
+    wrong = check_sentences("1.", [maxdays], None, question=question)[0]
+    assert not wrong.supported and wrong.missing == ["1"], wrong  # before: supported ("-1" read as 1)
+    assert check_sentences("-1.", [maxdays], None, question=question)[0].supported
+    pages = Source(1, "/docs/pages.md", 0, None, None, "The tool prints pages 1-5 by default.")
+    assert check_sentences("Pages 1-5.", [pages], None, question="Which pages does the tool print by default?")[0].supported
