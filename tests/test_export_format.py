@@ -13,20 +13,21 @@ PROBE = [{"role": "user", "content": "What colour is the front door of the cotta
 
 @pytest.fixture(scope="module")
 def setup(tmp_path_factory):
-    import gguf
     from transformers import AutoTokenizer
 
     from common.paths import resolve_data_dir
     from engine.models import bundled_model_path
     from training.data import Example, _chat_segments, tokenize
     from training.export_gguf import export_merged
+    from training.gguf_read import fast_gguf_reads, read_gguf
 
     tmp = tmp_path_factory.mktemp("format")
     base = bundled_model_path(resolve_data_dir(tmp / "data").ensure())
-    tok = AutoTokenizer.from_pretrained(str(base.parent), gguf_file=base.name)
+    with fast_gguf_reads():
+        tok = AutoTokenizer.from_pretrained(str(base.parent), gguf_file=base.name)
     ids = tokenize(Example(_chat_segments(PROBE, None, tok), PROBE), tok, 1 << 30).input_ids
     good = export_merged(base, {}, tmp / "good.gguf")  # the base's weights as an export (template added)
-    return base, tok, ids, good, gguf.GGUFReader(str(good)), tmp
+    return base, tok, ids, good, read_gguf(good), tmp
 
 
 def test_a_faithful_export_passes(setup):

@@ -18,7 +18,9 @@ from training.gguf_layout import permute_rows
 def copy_tokenizer(writer, vocab_gguf: Path) -> None:
     import gguf
 
-    reader = gguf.GGUFReader(str(vocab_gguf))
+    from training.gguf_read import read_gguf
+
+    reader = read_gguf(vocab_gguf)
     for field in reader.fields.values():
         if field.name.startswith("tokenizer.") and field.name != "tokenizer.chat_template":
             vtype = field.types[0]

@@ -13,9 +13,9 @@ from training.gguf_layout import ExportError, Heads, lora_layers, uses_dora
 
 def export_adapter(peft_model: Any, base: Path, out: Path, alpha: float) -> Path:
     """Write A and B of every LoRA layer (B's rows permuted for llama-family Q/K, as in the base file)."""
-    import gguf
+    from training.gguf_read import read_gguf
 
-    heads = read_heads(gguf.GGUFReader(str(base)))
+    heads = read_heads(read_gguf(base))
     with atomic_gguf(Path(out), heads.arch) as writer:
         _write_adapter(writer, peft_model, heads, alpha)
     return Path(out)

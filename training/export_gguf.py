@@ -100,10 +100,12 @@ def export_merged(base: Path, deltas: dict[str, np.ndarray], out: Path, metadata
     from gguf import GGMLQuantizationType as Q
     from gguf.quants import dequantize, quantize
 
+    from training.gguf_read import read_gguf
+
     base, out = Path(base), Path(out)
     if out.resolve() == base.resolve():
         raise ExportError("The export must not overwrite its base model.")
-    reader = gguf.GGUFReader(str(base))
+    reader = read_gguf(base)
     arch = _field(reader, "general.architecture")
     if arch not in SUPPORTED_ARCHS:
         raise ExportError(f"Architecture '{arch}' is not supported for export (supported: {', '.join(SUPPORTED_ARCHS)}).")

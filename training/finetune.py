@@ -85,12 +85,14 @@ def load_base(gguf_path: Path, cfg: TrainConfig | None = None, on_device: bool =
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     from training.devices import pick_device, use_four_bit
+    from training.gguf_read import fast_gguf_reads
     from training.qlora import quantize_linears
 
     cfg = cfg or TrainConfig()
     folder, name = str(Path(gguf_path).parent), Path(gguf_path).name
-    tok = AutoTokenizer.from_pretrained(folder, gguf_file=name)
-    model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name, dtype=torch.float32)
+    with fast_gguf_reads():  # transformers reads the file three times; 16 s each with gguf's stock reader
+        tok = AutoTokenizer.from_pretrained(folder, gguf_file=name)
+        model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name, dtype=torch.float32)
     if tok.pad_token_id is None:
         tok.pad_token = tok.eos_token
     if not on_device:

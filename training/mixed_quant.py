@@ -43,8 +43,9 @@ def keep_changed_tensors(base: Path, merged: Path, quantized: Path, out: Path,
     from gguf.quants import dequantize, quantize
 
     from training.export_gguf import write_gguf
+    from training.gguf_read import read_gguf
 
-    rb, rm, rq = (gguf.GGUFReader(str(p)) for p in (base, merged, quantized))
+    rb, rm, rq = (read_gguf(p) for p in (base, merged, quantized))
     base_t = {t.name: t for t in rb.tensors}
     quant_t = {t.name: t for t in rq.tensors}
     scored = []

@@ -91,9 +91,9 @@ class FormatCheck:
 
 def special_tokens(gguf_path: Path) -> dict[str, Any]:
     """BOS, EOS and the other special token ids and flags of a GGUF, and its set of control tokens."""
-    import gguf
+    from training.gguf_read import read_gguf
 
-    reader = gguf.GGUFReader(str(gguf_path))
+    reader = read_gguf(gguf_path)
     out: dict[str, Any] = {}
     for key in SPECIAL_KEYS:
         field = reader.fields.get(f"tokenizer.ggml.{key}")
