@@ -227,8 +227,11 @@ def _other_default(claim: str, question: str, text: str) -> str | None:
     if not default or (default.lower() == "none" and _SAYS_NONE.search(claim)):
         return None
     asked = content_words(question)
-    said = content_words(claim) | {w.lower() for w in WORD.findall(claim)}  # "any" is a stop word, and a value
-    named = content_words(default) - asked or {default.lower()} - {w.lower() for w in WORD.findall(question)}
+    said = content_words(claim) | {w.lower() for w in WORD.findall(claim)}
+    if content_words(default):
+        named = content_words(default) - asked
+    else:  # "any" is a stop word, and here a value
+        named = {w.lower() for w in WORD.findall(default)} - {w.lower() for w in WORD.findall(question)}
     plural = content_words(" ".join(w + "s" for w in WORD.findall(default))) - asked  # "bytes" stems to "byt"
     return default if named and not (named <= said or plural <= said) else None
 
