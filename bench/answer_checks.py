@@ -249,6 +249,10 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
         "answer_qa_heldout59.jsonl": "held out, written in session 20 with set 58, before either's first run, over "
                                      "six new pages (git-fast-export.1, systemd-pcrphase.8, callgrind_control.1, "
                                      "openssl-rand.1ssl, funzip.1, fc-match.1); answers judged by hand before its "
+                                     "flags were read",
+        "answer_qa_heldout60.jsonl": "held out, written in session 20 after its last check change, before its first "
+                                     "run, over five new pages (pam_ftp.8, wtmp.5, killall5.8, "
+                                     "user-dirs.defaults.5, pam_securetty.8); answers judged by hand before its "
                                      "flags were read"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
