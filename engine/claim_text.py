@@ -196,12 +196,14 @@ def _sign_mismatch(claim: str, source_text: str) -> list[str]:
 
 
 def _signs(n: str, text: str) -> set[str]:
-    """How the text writes the number `n`: "-" for a negative ("-1", "= -1"; not the 5 of "1-5" or of
-    "--level-5"), "" for the rest; empty when it is written otherwise ("1,000" for 1000)."""
+    """How the text writes the number `n` (as `numbers` reads it): "-" for a negative ("-1", "= -1"; not the 5
+    of "1-5" or of "--level-5"), "" for the rest."""
     found = set()
-    for m in re.finditer(rf"(?<![\w.]){re.escape(n)}(?!\w|\.\d)", text):
-        minus = text[m.start() - 1 : m.start()] == "-" and not re.match(r"[\w.-]", text[m.start() - 2 : m.start() - 1])
-        found.add("-" if minus else "")
+    for m in _NUMBER.finditer(text):
+        if _number_value(m.group(0)) == n:
+            minus = text[m.start() - 1 : m.start()] == "-" and \
+                not re.match(r"[\w.-]", text[m.start() - 2 : m.start() - 1])
+            found.add("-" if minus else "")
     return found
 
 
