@@ -253,7 +253,13 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
         "answer_qa_heldout60.jsonl": "held out, written in session 20 after its last check change, before its first "
                                      "run, over five new pages (pam_ftp.8, wtmp.5, killall5.8, "
                                      "user-dirs.defaults.5, pam_securetty.8); answers judged by hand before its "
-                                     "flags were read"}
+                                     "flags were read",
+        "answer_qa_heldout61.jsonl": "held out, written in session 21 before any check change, before its first run, "
+                                     "over three new pages (systemd-ask-password.1, ldconfig.8, groupmod.8); "
+                                     "answers judged by hand before its flags were read",
+        "answer_qa_heldout62.jsonl": "held out, written in session 21 with set 61, before either's first run, over "
+                                     "five new pages (last.1, systemd-pstore.service.8, snice.1, capability.conf.5, "
+                                     "git-check-ref-format.1); answers judged by hand before its flags were read"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
