@@ -293,8 +293,8 @@ def correct(text: str, answers: list[str]) -> bool:
     for a in answers:
         qs = quantities(a)
         units = {w for _, u in qs if u for w in re.findall(r"[A-Za-z]+", a)}
-        words = [w.lower() for w in re.findall(r"0x[0-9A-Fa-f]+|[A-Za-z_][\w-]*", a)  # "_fini", "0x1000" whole
-                 if w not in units]
+        words = [w.lower() for w in re.findall(r"0x[0-9A-Fa-f]+|-{0,2}[A-Za-z_][\w-]*", a)  # "_fini", "0x1000",
+                 if w not in units]  # "--print-cache" whole
         signed = re.findall(r"(?<![\w.])-\d[\d.]*", a)  # numbers() drops the sign: "1" is not "-1"
         if not (words or numbers(a)):  # a symbol ("*", "~", ":") is in the text as written, not in anything
             if a.strip() and a.strip().lower() in low:
