@@ -27,7 +27,7 @@ MIN_EVIDENCE_WORDS = 3  # 2 when one is a number: "blocksize = 4096" is a row wo
 SENTENCE_WEIGHT = 0.5  # the passage's own sentence counts again: of two passages sharing a sentence, the one
 #                        centred on the sentence that holds the asked-for term ranks first
 QUANTITY_BONUS = 0.3  # evidence for "how long / how many / when / which port" questions should hold a number
-_SECTION_REF = re.compile(r"(?<=[\w-])\(\d[a-z]*\)")  # "git-config(1)", "readline(3readline)": no quantity
+SECTION_REF = re.compile(r"(?<=[\w-])\(\d[a-z]*\)")  # "git-config(1)", "readline(3readline)": no quantity
 DEFAULT_BONUS = 0.6  # evidence for "what is the default …" should state one
 NEIGHBOUR_DEFAULT_BONUS = 0.3  # … or hold a sentence that does, beside the one that matches the question
 NAMED_FILE_BONUS = 0.3  # a passage of the file whose name the question says
@@ -37,8 +37,9 @@ DEFAULT_QUESTION = re.compile(r"\bdefaults?\b|"
                               r"\b(?:when|if)\s+(?:it\s+is\s+)?(?:omitted|not\s+(?:given|specified|set))\b|"
                               r"\b(?:when|if)\s+(?:the\s+)?[\w./-]+(?:\s+[\w./-]+)?\s+is\s+(?:unset|not\s+set)\b",
                               re.I)  # "when console_log_format is unset", "when the builds timeout is unset"
-# "The default timeout is 5 minutes", "Defaults to 6", "with a default of 6", "(the default)"
-STATES_DEFAULT = re.compile(r"\bdefault(s|ed)?\b([ \t]+[\w=.-]+){0,3}?[ \t]+(is|are|to|was)\b|"
+# "The default timeout is 5 minutes", "Defaults to 6", "with a default of 6", "(the default)", "the default being
+# the latter"
+STATES_DEFAULT = re.compile(r"\bdefault(s|ed)?\b([ \t]+[\w=.-]+){0,3}?[ \t]+(is|are|to|was|being)\b|"
                             r"\bdefault(s|ed)? to\b|\bdefault of\b|\bdefault values? (?:for|of)\b|\bby default\b|"
                             r"\(the default\)|\bdefault:|\bdefault\s+-?\d|"  # "Default 16 (-i: 12, -ps: 30)"
                             r"\bis the default\b", re.I)
@@ -248,7 +249,7 @@ def answer_shape_bonus(question: str, windows: list[Window]) -> np.ndarray | Non
     duration = bool(_DURATION_QUESTION.search(question))
     bonus = np.zeros(len(windows), dtype=np.float32)
     for i, w in enumerate(windows):
-        if quantity and (numbers(_SECTION_REF.sub("", w.text)) or MONTH_OR_DAY.search(w.text)) and \
+        if quantity and (numbers(SECTION_REF.sub("", w.text)) or MONTH_OR_DAY.search(w.text)) and \
                 (not duration or _DURATION.search(w.text)):
             bonus[i] += QUANTITY_BONUS
         if default and (STATES_DEFAULT.search(w.sentence) or label_default(w.label, question)):

@@ -21,8 +21,9 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import Sequence
 
-from engine.answering import (DEFAULT_QUESTION, MONTH_OR_DAY, QUANTITY_QUESTION, STATES_DEFAULT, CheckContext, Embed,
-                              Vectors, Window, answering_passages, check_context, in_named_file, rank_windows)
+from engine.answering import (DEFAULT_QUESTION, MONTH_OR_DAY, QUANTITY_QUESTION, SECTION_REF, STATES_DEFAULT,
+                              CheckContext, Embed, Vectors, Window, answering_passages, check_context, in_named_file,
+                              rank_windows)
 from engine.claim_text import (STOP, UNITS, WORD, citations, content_words, facts, first_number, lexical_overlap,
                                missing_facts, numbers, quantities, quantity_words, split_sentences, stem,
                                strip_citations)
@@ -53,6 +54,7 @@ _FILLER = STOP - {"on", "off", "yes", "no", "not", "all", "any", "both", "either
 _ANSWER_FRAME = frozenset({"value", "setting", "option"})  # stemmed, as content_words gives them
 _NAMES_NOTHING = _FILLER | _ANSWER_FRAME  # words an answer may add to the question's and still name nothing
 _NUMBERED_CHOICE = re.compile(r"\b(\d+)\s+(?:for|=|means)\s+([A-Za-z][\w-]*)")  # "0 for none, 1 for realtime"
+MIN_SHARED_WORDS = 2  # of the question's words, for a passage's sentence to be the one that answers it
 _HOW_MANY = re.compile(r"\bhow\s+many\s+([A-Za-z]+)", re.I)
 _COUNTED = re.compile(r"\bhow\s+many\s+((?:[\w-]+\s+){0,3}?[\w-]+)\s+(?:do|does|did|are|is|was|were|can|could|will|"
                       r"would|should|must|has|have|may|might)\b", re.I)  # "how many consecutive failed logins do"
@@ -119,6 +121,9 @@ def _claim_check(sentence: str, claim: str, question: str, windows: list[Window]
     missing = missing_facts(claim, window.text, question)
     if missing and main and question and (stated := _passage_stating_claimed_number(claim, question, candidates)):
         window, score, missing = stated, 1.0, missing_facts(claim, stated.text, question)
+    elif missing and main and question and (closer := _passage_closer_to_question(claim, question, candidates)):
+        window, missing = closer, []
+        score = support(claim, closer, vectors, cfg.lexical_weight, question)
     reason = ""
     if main and question and only_repeats(claim, question):
         reason = "it only repeats the question"
@@ -144,6 +149,8 @@ def _claim_check(sentence: str, claim: str, question: str, windows: list[Window]
     elif main and question and (measured := _measure_for_count(claim, question, window)):
         reason = measured
     elif main and question and (asked := _value_in_asked_unit(claim, question, window)):
+        reason = asked
+    elif main and question and (asked := _value_of_asking_sentence(claim, question, window)):
         reason = asked
     return SentenceCheck(sentence, not reason, window.source, window.sentence, round(score, 4), missing, cites,
                          reason)
@@ -208,6 +215,26 @@ def _value_in_asked_unit(claim: str, question: str, window: Window) -> str:
     if len(values) != 1 or values & numbers(claim):
         return ""
     return f"the passage it rests on says {values.pop()} {unit}s"
+
+
+def _value_of_asking_sentence(claim: str, question: str, window: Window) -> str:
+    """For a question a value answers, not asking for a default or a yes/no: the one number of the passage's
+    sentence that shares the most words with the question (MIN_SHARED_WORDS at least, more than any other),
+    when the claim gives another ("90s." for "Which timeout value makes systemd-ask-password wait
+    indefinitely?" where "Defaults to 90s." precedes "A timeout of 0 waits indefinitely.")."""
+    claimed = numbers(claim)
+    if len(claimed) != 1 or DEFAULT_QUESTION.search(question) or YES_NO_QUESTION.search(question):
+        return ""
+    asked = content_words(question)
+    body = window.text.removeprefix(window.label)  # the item's label belongs to every sentence alike
+    scored = sorted(((len(content_words(s) & asked), values) for s in split_sentences(body)
+                     if (values := numbers(SECTION_REF.sub("", s)))), key=lambda x: -x[0])
+    if not scored or scored[0][0] < MIN_SHARED_WORDS or len(scored) > 1 and scored[1][0] == scored[0][0]:
+        return ""
+    values = scored[0][1]
+    if len(values) != 1 or values & claimed:
+        return ""
+    return f"the passage it rests on says {values.pop()}"
 
 
 def _other_default(claim: str, question: str, text: str) -> str | None:
@@ -332,6 +359,22 @@ def _passage_stating_claimed_number(claim: str, question: str,
     for _, window in answering[:DEFAULT_PASSAGES]:  # only the best passage's own item: another states its own
         if (window.source, window.label) == (top.source, top.label) and top.label \
                 and stated_default_number(window.sentence) in claimed:
+            return window
+    return None
+
+
+def _passage_closer_to_question(claim: str, question: str, answering: list[tuple[float, Window]]) -> Window | None:
+    """For "what is the default …", when the best answering passage lacks the claim's facts: one of the next
+    best that holds them all and whose sentence shares more of the question's words than the best one's, not
+    counting "default" (the best may rank first only because it states some other default: "lastb … by default
+    shows a log of the /var/log/btmp file" for "Which file does last search through by default?", where "last
+    searches back through the /var/log/wtmp file" answers)."""
+    if not DEFAULT_QUESTION.search(question) or not answering:
+        return None
+    asked = content_words(question) - {"default"}
+    top = len(content_words(answering[0][1].sentence) & asked)
+    for _, window in answering[1:DEFAULT_PASSAGES]:
+        if len(content_words(window.sentence) & asked) > top and not missing_facts(claim, window.text, question):
             return window
     return None
 

@@ -222,3 +222,45 @@ def test_a_number_without_its_sign_is_not_the_negative_number_the_passage_states
     assert check_sentences("-1.", [maxdays], None, question=question)[0].supported
     pages = Source(1, "/docs/pages.md", 0, None, None, "The tool prints pages 1-5 by default.")
     assert check_sentences("Pages 1-5.", [pages], None, question="Which pages does the tool print by default?")[0].supported
+
+
+ASK_PASSWORD = Source(1, "/docs/systemd-ask-password.1.md", 0, None, None, """OPTIONS
+The following options are understood:
+--icon=
+    Specify an icon name alongside the password query.
+--credential=
+    Configure a credential to read the password from – if it exists. If not specified, defaults to "password".
+--timeout=
+    Specify the query timeout in seconds. Defaults to 90s. A timeout of 0 waits indefinitely.
+--echo=yes|no|masked
+    Controls whether to echo user input. Takes a boolean or the special string "masked", the default being the
+    latter. If enabled the typed characters are echoed literally.""")
+
+
+def test_a_value_must_be_the_one_of_the_sentence_that_answers_the_question():
+    question = "Which timeout value makes systemd-ask-password wait indefinitely?"
+    wrong = check_sentences("90s.", [ASK_PASSWORD], None, question=question)[0]
+    assert not wrong.supported and wrong.reason == "the passage it rests on says 0", wrong.reason
+    assert check_sentences("0.", [ASK_PASSWORD], None, question=question)[0].supported
+    default = "What is the default query timeout of systemd-ask-password?"  # the default's own rules decide it
+    assert check_sentences("90s.", [ASK_PASSWORD], None, question=default)[0].supported
+
+
+def test_a_default_stated_as_the_default_being_rests_on_its_own_item():
+    question = "What is the default of systemd-ask-password's --echo option?"
+    right = check_sentences('The default is "masked".', [ASK_PASSWORD], None, question=question)[0]
+    assert right.supported and "the default being the latter" in right.evidence, right
+    lead = evidence_for(question, [ASK_PASSWORD], None)
+    assert lead is not None and "masked" in lead.text, lead
+
+
+SHASUM = Source(1, "/docs/shasum.1.md", 0, None, None, """EXAMPLES
+To compute the digests of some files, say: shasum file1 file2. Or, if you want to use SHA-256 instead of the default
+SHA-1, simply say: shasum -a 256 file1 file2.""")
+
+
+def test_a_value_used_instead_of_the_default_is_not_the_default():
+    question = "Which algorithm does shasum use by default?"
+    wrong = check_sentences("The SHA-256 algorithm.", [SHASUM], None, question=question)[0]
+    assert not wrong.supported and "the default is SHA-1" in wrong.reason, wrong
+    assert check_sentences("The SHA-1 algorithm.", [SHASUM], None, question=question)[0].supported
