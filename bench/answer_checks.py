@@ -262,7 +262,10 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
                                      "git-check-ref-format.1); answers judged by hand before its flags were read",
         "answer_qa_heldout63.jsonl": "held out, written in session 21 with sets 61-62, before its first run and any "
                                      "check change, over five new pages (ip-tcp_metrics.8, init-d-script.5, halt.8, "
-                                     "ldd.1, git-replace.1); answers judged by hand before its flags were read"}
+                                     "ldd.1, git-replace.1); answers judged by hand before its flags were read",
+        "answer_qa_heldout64.jsonl": "held out, written in session 21 after its last check change, before its first "
+                                     "run, over three new pages (bunzip2.1, git-fmt-merge-msg.1, charmap.5); answers "
+                                     "judged by hand before its flags were read"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
