@@ -579,8 +579,23 @@ def evidence_for(question: str, sources: Sequence[Source], embed: Embed | None,
     score, w = ranked[0]
     if YES_NO_QUESTION.search(question) and (found := _yes_no_passage(question, ranked, ctx)):
         score, w, _ = found
-    text = w.text if len(w.text) <= MAX_EVIDENCE_CHARS else w.text[:MAX_EVIDENCE_CHARS].rsplit(" ", 1)[0] + " …"
-    return Evidence(text, w.source, round(score, 4))
+    return Evidence(_shown(w, question), w.source, round(score, 4))
+
+
+def _shown(w: Window, question: str) -> str:
+    """The passage as the lead shows it, in MAX_EVIDENCE_CHARS: cut at the end, unless the cut would lose the
+    sentence that shares the most of the question's words, the shorter of two ("(Before glibc 2.27, the upstream
+    ldd implementation did this …)" after a long sentence); then the item's label and that sentence."""
+    if len(w.text) <= MAX_EVIDENCE_CHARS:
+        return w.text
+    cut = w.text[:MAX_EVIDENCE_CHARS].rsplit(" ", 1)[0]
+    asked = content_words(question)
+    body = w.text.removeprefix(w.label)
+    best = max(split_sentences(body), key=lambda s: (len(content_words(s) & asked), -len(s)), default=w.sentence)
+    if best in cut:
+        return cut + " …"
+    own = f"{w.label} … {best}" if w.label else best
+    return own if len(own) <= MAX_EVIDENCE_CHARS else own[:MAX_EVIDENCE_CHARS].rsplit(" ", 1)[0] + " …"
 
 
 def check_answer(answer: str, question: str, sources: Sequence[Source], embed: Embed | None,

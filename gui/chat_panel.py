@@ -37,6 +37,12 @@ def highlight(text: str, sentences: list[str]) -> str:
     return "".join(out) + html.escape(text[pos:])
 
 
+def lead_pieces(text: str) -> list[str]:
+    """The stretches of source text a lead quotes: it joins an item's label and the sentence that answers with
+    " … ", which stand apart in the file, so each is highlighted on its own."""
+    return [piece for piece in text.removesuffix(" …").split(" … ") if piece.strip()]
+
+
 def render_answer(message: dict) -> str:
     """One assistant message as HTML: the evidence first when the main claim failed, each sentence the
     check found unsupported marked, with the reason in its tooltip."""
@@ -290,7 +296,7 @@ class ChatPanel(QWidget):
         if ans is not None:
             evidence = [c.evidence for c in ans.checks if c.supported and c.source == source.n]
             if ans.lead is not None and ans.lead.source == source.n:
-                evidence.insert(0, ans.lead.text.removesuffix(" …"))
+                evidence[:0] = lead_pieces(ans.lead.text)
         preview = SourcePreview(source, self.ws.source_context(source.path, source.chunk), self, evidence)
         self.previews.append(preview)
         preview.show()

@@ -264,3 +264,18 @@ def test_a_value_used_instead_of_the_default_is_not_the_default():
     wrong = check_sentences("The SHA-256 algorithm.", [SHASUM], None, question=question)[0]
     assert not wrong.supported and "the default is SHA-1" in wrong.reason, wrong
     assert check_sentences("The SHA-1 algorithm.", [SHASUM], None, question=question)[0].supported
+
+
+LDD_SECURITY = Source(1, "/docs/ldd.1.md", 0, None, None, """Security
+Be aware that in some circumstances (e.g., where the program specifies an ELF interpreter other than ld-linux.so),
+some versions of ldd may attempt to obtain the dependency information by attempting to directly execute the
+program, which may lead to the execution of whatever code is defined in the program's ELF interpreter, and perhaps
+to execution of the program itself. (Before glibc 2.27, the upstream ldd implementation did this for example,
+although most distributions provided a modified version that did not.) Thus, you should never employ ldd on an
+untrusted executable, since this may result in the execution of arbitrary code.""")
+
+
+def test_the_lead_keeps_the_sentence_that_answers_when_its_passage_is_cut():
+    question = "Before which glibc version did the upstream ldd implementation directly execute the program?"
+    lead = evidence_for(question, [LDD_SECURITY], None)
+    assert lead is not None and "Before glibc 2.27" in lead.text and len(lead.text) <= 400, lead

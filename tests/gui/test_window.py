@@ -203,7 +203,7 @@ def test_the_transcript_gets_the_width_and_the_layout_survives_a_restart(window,
 
 
 def test_unsupported_sentences_are_marked_and_the_evidence_leads():
-    from gui.chat_panel import highlight, render_answer
+    from gui.chat_panel import highlight, lead_pieces, render_answer
 
     html = render_answer({"content": "It rises for 12 hours [1]. Bake it [1].", "lead": "Your files say: «four to six hours» [1]",
                           "checks": [{"sentence": "It rises for 12 hours [1].", "supported": False, "reason": "12"},
@@ -212,3 +212,7 @@ def test_unsupported_sentences_are_marked_and_the_evidence_leads():
     assert "⚠ It rises for 12 hours [1].</span>" in html and "⚠ Bake" not in html
     marked = highlight("The bulk rise takes four to\nsix hours. Then shape.", ["The bulk rise takes four to six hours."])
     assert "font-weight:bold'>The bulk rise takes four to\nsix hours.</span> Then shape." in marked
+    # a lead joins an item's label and its answering sentence, which stand apart in the file: both are marked
+    page = "-u, --unused\n  Print unused direct dependencies.\n  A long note.\n  (Since glibc 2.3.4.)"
+    marked = highlight(page, lead_pieces("-u, --unused … (Since glibc 2.3.4.) …"))
+    assert marked.count("font-weight:bold") == 2 and "(Since glibc 2.3.4.)</span>" in marked, marked
