@@ -108,7 +108,8 @@ _STATED_NAME = [  # a single word closes the phrase: "the default is --check=crc
     re.compile(r"\(default:\s*" + _NAME + r"\)", re.I),
     # "… use SHA-256 instead of the default SHA-1": a value-like word only (a capital, digit or sign), as "instead
     # of the default behaviour" names no value
-    re.compile(r"\b(?:instead\s+of|rather\s+than)\s+the\s+default\s+(?=[\"'«“]?[\w.-]*(?-i:[A-Z0-9=/-]))" + _NAME, re.I),
+    re.compile(r"\b(?:instead\s+of|rather\s+than)\s+the\s+default\s+(?=[\"'«“]?[\w.-]*(?-i:[A-Z0-9=/-]))" + _NAME,
+               re.I),
     re.compile(r"(?<![\w-])default=" + _NAME, re.I),  # gcloud's "--reservation-affinity=…; default=\"any\""
     re.compile(r"\bby\s+default,?\s+(?:[\w-]+,?\s+){1,6}?is\s+" + _NAME + r"[.,;)]",
                re.I),  # "By default, ACTION is read,", "By default, the unit, sizes are expressed in, is byte,"
