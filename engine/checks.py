@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field, replace
-from typing import Sequence
+from typing import Callable, Sequence
 
 from engine.answering import (DEFAULT_QUESTION, MONTH_OR_DAY, QUANTITY_QUESTION, SECTION_REF, STATES_DEFAULT,
                               CheckContext, Embed, Vectors, Window, answering_passages, check_context, in_named_file,
@@ -206,12 +206,7 @@ def _value_in_asked_unit(claim: str, question: str, window: Window) -> str:
     if unit is None:
         return ""
     asked = content_words(question) - content_words(m.group(1))
-    body = window.text.removeprefix(window.label)  # the item's label belongs to every sentence alike
-    scored = sorted(((len(content_words(s) & asked), values) for s in split_sentences(body)
-                     if (values := {k for k, u in quantities(s) if u == unit})), key=lambda x: -x[0])
-    if not scored or scored[0][0] == 0 or len(scored) > 1 and scored[1][0] == scored[0][0]:
-        return ""
-    values = scored[0][1]
+    values = _values_of_asking_sentence(window, asked, lambda s: {k for k, u in quantities(s) if u == unit}, 1)
     if len(values) != 1 or values & numbers(claim):
         return ""
     return f"the passage it rests on says {values.pop()} {unit}s"
@@ -225,16 +220,23 @@ def _value_of_asking_sentence(claim: str, question: str, window: Window) -> str:
     claimed = numbers(claim)
     if len(claimed) != 1 or DEFAULT_QUESTION.search(question) or YES_NO_QUESTION.search(question):
         return ""
-    asked = content_words(question)
-    body = window.text.removeprefix(window.label)  # the item's label belongs to every sentence alike
-    scored = sorted(((len(content_words(s) & asked), values) for s in split_sentences(body)
-                     if (values := numbers(SECTION_REF.sub("", s)))), key=lambda x: -x[0])
-    if not scored or scored[0][0] < MIN_SHARED_WORDS or len(scored) > 1 and scored[1][0] == scored[0][0]:
-        return ""
-    values = scored[0][1]
+    values = _values_of_asking_sentence(window, content_words(question), lambda s: numbers(SECTION_REF.sub("", s)),
+                                        MIN_SHARED_WORDS)
     if len(values) != 1 or values & claimed:
         return ""
     return f"the passage it rests on says {values.pop()}"
+
+
+def _values_of_asking_sentence(window: Window, asked: set[str], values_of: Callable[[str], set[str]],
+                               least: int) -> set[str]:
+    """Of the passage's sentences that hold values (`values_of`), the values of the one that shares the most of
+    the `asked` words: at least `least`, and more than any other; empty when no sentence does."""
+    body = window.text.removeprefix(window.label)  # the item's label belongs to every sentence alike
+    scored = sorted(((len(content_words(s) & asked), values) for s in split_sentences(body)
+                     if (values := values_of(s))), key=lambda x: -x[0])
+    if not scored or scored[0][0] < least or len(scored) > 1 and scored[1][0] == scored[0][0]:
+        return set()
+    return scored[0][1]
 
 
 def _other_default(claim: str, question: str, text: str) -> str | None:
