@@ -265,6 +265,12 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
                                      "ldd.1, git-replace.1); answers judged by hand before its flags were read",
         "answer_qa_heldout64.jsonl": "held out, written in session 21 after its last check change, before its first "
                                      "run, over three new pages (bunzip2.1, git-fmt-merge-msg.1, charmap.5); answers "
+                                     "judged by hand before its flags were read",
+        "answer_qa_heldout65.jsonl": "held out, written in session 22 before any check change, before its first run, "
+                                     "over five new pages (ssh-keysign.8, pam_sepermit.8, locale.gen.5, chcpu.8, "
+                                     "ischroot.1); answers judged by hand before its flags were read",
+        "answer_qa_heldout66.jsonl": "held out, written in session 22 with set 65, before either's first run, over "
+                                     "three new pages (getent.1, git-hash-object.1, kernel-install.8); answers "
                                      "judged by hand before its flags were read"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
@@ -299,8 +305,8 @@ def correct(text: str, answers: list[str]) -> bool:
     for a in answers:
         qs = quantities(a)
         units = {w for _, u in qs if u for w in re.findall(r"[A-Za-z]+", a)}
-        words = [w.lower() for w in re.findall(r"0x[0-9A-Fa-f]+|-{0,2}[A-Za-z_][\w-]*", a)  # "_fini", "0x1000",
-                 if w not in units]  # "--print-cache" whole
+        words = [w.lower() for w in re.findall(r"0x[0-9A-Fa-f]+|(?<!\w)-{0,2}[A-Za-z_][\w-]*", a)  # "_fini", "0x1000",
+                 if w not in units]  # "--print-cache" whole, "50-depmod" as 50 and "depmod"
         signed = re.findall(r"(?<![\w.])-\d[\d.]*", a)  # numbers() drops the sign: "1" is not "-1"
         if not (words or numbers(a)):  # a symbol ("*", "~", ":") is in the text as written, not in anything
             if a.strip() and a.strip().lower() in low:
