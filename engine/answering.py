@@ -56,6 +56,12 @@ _DURATION = re.compile(r"\b(second|minute|hour|day|week|month|year|night|overnig
 MONTH_OR_DAY = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|"
                           r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 
+# A command's usage line ("git hash-object [-t <type>] [-w] --stdin-paths [--no-filters]") shows how it is typed,
+# not what it does: it holds the question's words but answers nothing.
+_USAGE_TOKEN = re.compile(r"^[\[<{|-]|[\]>}]$|(?:\.\.\.|…)$")  # an option, a placeholder, a bracket, "<file>..."
+MIN_USAGE_TOKENS = 2
+USAGE_SHARE = 0.5  # of a usage line's words, at least this share are options, placeholders or brackets
+
 Embed = Callable[[Sequence[str]], np.ndarray]
 
 
@@ -204,14 +210,26 @@ def rank_windows(query: str, windows: list[Window], vectors: Vectors, weight: fl
 
 def answering_passages(question: str, windows: list[Window], vectors: Vectors,
                        exclude: set[str] = frozenset()) -> list[tuple[float, Window]]:
-    """Passages by how well they answer the question: relevance plus the answer-shape bonus. The evidence shown
+    """Passages by how well they answer the question (a usage line never does, while any other passage is left):
+    relevance plus the answer-shape bonus. The evidence shown
     first rests on the first of these, a yes/no answer on the first of the top few that says yes or no, the
     main claim on the first of `in_named_file` (engine/checks.py)."""
+    windows = [w for w in windows if not usage_line(w.sentence)] or windows
     bonus = answer_shape_bonus(question, windows)
     named = named_file_bonus(question, windows)
     if named is not None:
         bonus = named if bonus is None else bonus + named
     return rank_windows(question, windows, vectors, bonus=bonus, exclude=exclude)
+
+
+def usage_line(sentence: str) -> bool:
+    """A command's usage, not a statement: no stop word, and options, placeholders and brackets make up
+    USAGE_SHARE of its words or more ("[--stdin [--literally]] [--] <file>..."; not "-t <type> Specify the type")."""
+    tokens = sentence.split()
+    if any(w.lower() in STOP for w in WORD.findall(sentence)):
+        return False
+    marked = sum(bool(_USAGE_TOKEN.search(t)) for t in tokens)
+    return marked >= MIN_USAGE_TOKENS and marked >= USAGE_SHARE * len(tokens)
 
 
 def in_named_file(question: str, ranked: list[tuple[float, Window]]) -> list[tuple[float, Window]]:

@@ -130,7 +130,8 @@ def _claim_check(sentence: str, claim: str, question: str, windows: list[Window]
     elif missing:
         reason = f"{MISSING}: " + ", ".join(missing)
     elif score < cfg.threshold and not (main and question and (_gives_stated_default(claim, question, window)
-                                                                or _gives_stated_boolean(claim, question, window))):
+                                                                or _gives_stated_boolean(claim, question, window)
+                                                                or _quotes_asking_sentence(claim, question, window))):
         stated = _passage_stating_claimed_default(claim, question, candidates) if main and question else None
         if stated is None:
             reason = NOT_SAID
@@ -236,6 +237,33 @@ def _values_of_asking_sentence(window: Window, asked: set[str], values_of: Calla
                      if (values := values_of(s))), key=lambda x: -x[0])
     if not scored or scored[0][0] < least or len(scored) > 1 and scored[1][0] == scored[0][0]:
         return set()
+    return scored[0][1]
+
+
+def _quotes_asking_sentence(claim: str, question: str, window: Window) -> bool:
+    """The claim quotes one value the question does not, and the passage's sentence that shares the most words with
+    the question (MIN_SHARED_WORDS at least, more than any other) holds it, so the words around it need no support
+    ('The following files must have the extension ".install" …' against 'Executables must have the extension
+    ".install"; other extensions are ignored.')."""
+    quoted = {v for v in _QUOTED_VALUE.findall(claim) if v.lower() not in question.lower()}
+    if len(quoted) != 1 or numbers(claim) - numbers(question):
+        return False
+    (value,) = quoted
+    held = re.compile(rf"(?<![\w.-]){re.escape(value)}(?![\w-])", re.I)
+    sentence = _asking_sentence(window, content_words(question), MIN_SHARED_WORDS)
+    return bool(sentence and held.search(sentence))
+
+
+_QUOTED_VALUE = re.compile(r"""["“«]([^"“”«»\s][^"“”«»]{0,40}?)["”»]""")  # '".install"', '“none”'
+
+
+def _asking_sentence(window: Window, asked: set[str], least: int) -> str | None:
+    """The passage's sentence that shares the most of the `asked` words: at least `least`, and more than any
+    other; None when none does."""
+    body = window.text.removeprefix(window.label)
+    scored = sorted(((len(content_words(s) & asked), s) for s in split_sentences(body)), key=lambda x: -x[0])
+    if not scored or scored[0][0] < least or len(scored) > 1 and scored[1][0] == scored[0][0]:
+        return None
     return scored[0][1]
 
 

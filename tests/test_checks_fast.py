@@ -279,3 +279,43 @@ def test_the_lead_keeps_the_sentence_that_answers_when_its_passage_is_cut():
     question = "Before which glibc version did the upstream ldd implementation directly execute the program?"
     lead = evidence_for(question, [LDD_SECURITY], None)
     assert lead is not None and "Before glibc 2.27" in lead.text and len(lead.text) <= 400, lead
+
+
+HASH_OBJECT = Source(1, "/docs/git-hash-object.1.md", 0, None, None, """# SYNOPSIS
+
+       git hash-object [-t <type>] [-w] [--path=<file> | --no-filters]
+                       [--stdin [--literally]] [--] <file>...
+       git hash-object [-t <type>] [-w] --stdin-paths [--no-filters]
+
+# DESCRIPTION
+
+       Computes the object ID value for an object with specified type with the
+       contents of the named file (which can be outside of the work tree), and
+       optionally writes the resulting object into the object database.
+       Reports its object ID to its standard output. When <type> is not
+       specified, it defaults to "blob".
+""")
+
+
+def test_a_usage_line_answers_no_question():
+    question = "What object type does git hash-object use when no type is specified?"
+    lead = evidence_for(question, [HASH_OBJECT], None)
+    assert lead is not None and 'defaults to "blob"' in lead.text and "[-w]" not in lead.text, lead
+    assert check_sentences('The object type is "blob".', [HASH_OBJECT], None, question=question)[0].supported
+
+
+KERNEL_INSTALL = Source(1, "/docs/kernel-install.8.md", 0, None, None, """This can be used to override a
+       system-supplied executables with a local file if needed; a symbolic
+       link in /etc/kernel/install.d/ with the same name as an executable in
+       /usr/lib/kernel/install.d/, pointing to /dev/null, disables the
+       executable entirely. Executables must have the extension ".install";
+       other extensions are ignored.
+""")
+
+
+def test_a_quoted_value_of_the_sentence_that_answers_needs_no_support_for_its_frame():
+    question = "Which extension must kernel-install plugin executables have?"
+    said = 'The following files must have the extension "{}" in their location:'
+    assert check_sentences(said.format(".install"), [KERNEL_INSTALL], None, question=question)[0].supported
+    wrong = check_sentences(said.format(".conf"), [KERNEL_INSTALL], None, question=question)[0]
+    assert not wrong.supported, wrong
