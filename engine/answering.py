@@ -23,7 +23,7 @@ MAX_EVIDENCE_CANDIDATES = 16  # passages embedded per claim, after a lexical pre
 RANK_LEXICAL_WEIGHT = 0.5  # passages are ranked by 0.5 × IDF-weighted overlap + 0.5 × embedding similarity
 LABEL_BONUS = 1.0  # × the IDF share of the question's terms in the item's label: it defines what is asked
 WINDOW_SIDE = 1  # sentences on each side of a source sentence in its passage
-MIN_EVIDENCE_WORDS = 3  # 2 when one is a number: "blocksize = 4096" is a row worth showing
+MIN_EVIDENCE_WORDS = 3  # 2 when one is a number, or the label is: "blocksize = 4096", "64 partial success"
 SENTENCE_WEIGHT = 0.5  # the passage's own sentence counts again: of two passages sharing a sentence, the one
 #                        centred on the sentence that holds the asked-for term ranks first
 QUANTITY_BONUS = 0.3  # evidence for "how long / how many / when / which port" questions should hold a number
@@ -59,6 +59,8 @@ MONTH_OR_DAY = re.compile(r"\b(January|February|March|April|May|June|July|August
 # A command's usage line ("git hash-object [-t <type>] [-w] --stdin-paths [--no-filters]") shows how it is typed,
 # not what it does: it holds the question's words but answers nothing.
 _USAGE_TOKEN = re.compile(r"^[\[<{|-]|[\]>}]$|(?:\.\.\.|…)$")  # an option, a placeholder, a bracket, "<file>..."
+# "chcpu has the following exit status values:" only announces the list that holds the answer
+_ANNOUNCES_LIST = re.compile(r"\b(?:the\s+following|as\s+follows)\b[^.;]*:$", re.I)
 MIN_USAGE_TOKENS = 2
 USAGE_SHARE = 0.5  # of a usage line's words, at least this share are options, placeholders or brackets
 
@@ -101,7 +103,7 @@ def source_windows(sources: Sequence[Source]) -> list[Window]:
             for para in item.paragraphs:
                 sents = [t for t in split_sentences(para) if not t.startswith("#")]  # headings are no evidence
                 for i, sent in enumerate(sents):
-                    if len(WORD.findall(sent)) < MIN_EVIDENCE_WORDS - bool(numbers(sent)):
+                    if len(WORD.findall(sent)) < MIN_EVIDENCE_WORDS - bool(numbers(sent) or numbers(item.label)):
                         continue
                     lo = max(0, i - WINDOW_SIDE)
                     body = " ".join(sents[lo: i + WINDOW_SIDE + 1])
@@ -214,7 +216,7 @@ def answering_passages(question: str, windows: list[Window], vectors: Vectors,
     relevance plus the answer-shape bonus. The evidence shown
     first rests on the first of these, a yes/no answer on the first of the top few that says yes or no, the
     main claim on the first of `in_named_file` (engine/checks.py)."""
-    windows = [w for w in windows if not usage_line(w.sentence)] or windows
+    windows = [w for w in windows if not (usage_line(w.sentence) or _ANNOUNCES_LIST.search(w.sentence))] or windows
     bonus = answer_shape_bonus(question, windows)
     named = named_file_bonus(question, windows)
     if named is not None:

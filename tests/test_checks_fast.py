@@ -319,3 +319,23 @@ def test_a_quoted_value_of_the_sentence_that_answers_needs_no_support_for_its_fr
     assert check_sentences(said.format(".install"), [KERNEL_INSTALL], None, question=question)[0].supported
     wrong = check_sentences(said.format(".conf"), [KERNEL_INSTALL], None, question=question)[0]
     assert not wrong.supported, wrong
+
+
+CHCPU_EXIT = Source(1, "/docs/chcpu.8.md", 0, None, None, """# EXIT STATUS
+
+       chcpu has the following exit status values:
+
+       0
+           success
+
+       1
+           failure
+
+       64
+           partial success
+""")
+
+
+def test_a_row_labelled_by_its_number_answers_and_the_line_announcing_the_list_does_not():
+    lead = evidence_for("What exit status does chcpu return for partial success?", [CHCPU_EXIT], None)
+    assert lead is not None and lead.text == "64 partial success", lead
