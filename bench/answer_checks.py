@@ -271,7 +271,13 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
                                      "ischroot.1); answers judged by hand before its flags were read",
         "answer_qa_heldout66.jsonl": "held out, written in session 22 with set 65, before either's first run, over "
                                      "three new pages (getent.1, git-hash-object.1, kernel-install.8); answers "
-                                     "judged by hand before its flags were read"}
+                                     "judged by hand before its flags were read",
+        "answer_qa_heldout67.jsonl": "held out, written in session 22 after its last check change, before its first "
+                                     "run, over three new pages (md5sum.1, readlink.1, pam_warn.8); answers judged "
+                                     "by hand before its flags were read",
+        "answer_qa_heldout68.jsonl": "held out, written in session 22 with set 67, before either's first run, over "
+                                     "three new pages (captoinfo.1, appres.1, lessfile.1); answers judged by hand "
+                                     "before its flags were read"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
