@@ -131,7 +131,9 @@ def _claim_check(sentence: str, claim: str, question: str, windows: list[Window]
         reason = f"{MISSING}: " + ", ".join(missing)
     elif score < cfg.threshold and not (main and question and (_gives_stated_default(claim, question, window)
                                                                 or _gives_stated_boolean(claim, question, window)
-                                                                or _quotes_asking_sentence(claim, question, window))):
+                                                                or _quotes_asking_sentence(claim, question, window)
+                                                                or _gives_value_of_asking_sentence(claim, question,
+                                                                                                   window))):
         stated = _passage_stating_claimed_default(claim, question, candidates) if main and question else None
         if stated is None:
             reason = NOT_SAID
@@ -219,13 +221,33 @@ def _value_of_asking_sentence(claim: str, question: str, window: Window) -> str:
     when the claim gives another ("90s." for "Which timeout value makes systemd-ask-password wait
     indefinitely?" where "Defaults to 90s." precedes "A timeout of 0 waits indefinitely.")."""
     claimed = numbers(claim)
-    if len(claimed) != 1 or DEFAULT_QUESTION.search(question) or YES_NO_QUESTION.search(question):
+    if len(claimed) != 1:
         return ""
-    values = _values_of_asking_sentence(window, content_words(question), lambda s: numbers(SECTION_REF.sub("", s)),
-                                        MIN_SHARED_WORDS)
+    values = _numbers_of_asking_sentence(question, window)
     if len(values) != 1 or values & claimed:
         return ""
     return f"the passage it rests on says {values.pop()}"
+
+
+def _gives_value_of_asking_sentence(claim: str, question: str, window: Window) -> bool:
+    """For a question a value answers, not asking for a default or a yes/no: the claim's one number, which the
+    question does not say, is the one number of the passage's sentence that answers it, so the words around it
+    need no support ("The RFC 1321 describes how to use the md5sum function." for "Which RFC describes how md5sum
+    computes its sums?" against "The sums are computed as described in RFC 1321.")."""
+    claimed = numbers(claim)
+    if len(claimed) != 1 or claimed & numbers(question) or not re.search(r"\d", claim):  # "the one that is used"
+        return False
+    return _numbers_of_asking_sentence(question, window) == claimed
+
+
+def _numbers_of_asking_sentence(question: str, window: Window) -> set[str]:
+    """The numbers of the passage's sentence that answers a value question (not a default or yes/no question):
+    of the sentences holding numbers, the one sharing the most of the question's words (MIN_SHARED_WORDS at
+    least, more than any other)."""
+    if DEFAULT_QUESTION.search(question) or YES_NO_QUESTION.search(question):
+        return set()
+    return _values_of_asking_sentence(window, content_words(question), lambda s: numbers(SECTION_REF.sub("", s)),
+                                      MIN_SHARED_WORDS)
 
 
 def _values_of_asking_sentence(window: Window, asked: set[str], values_of: Callable[[str], set[str]],

@@ -339,3 +339,20 @@ CHCPU_EXIT = Source(1, "/docs/chcpu.8.md", 0, None, None, """# EXIT STATUS
 def test_a_row_labelled_by_its_number_answers_and_the_line_announcing_the_list_does_not():
     lead = evidence_for("What exit status does chcpu return for partial success?", [CHCPU_EXIT], None)
     assert lead is not None and lead.text == "64 partial success", lead
+
+
+MD5SUM = Source(1, "/docs/md5sum.1.md", 0, None, None, """       The sums are computed as described in RFC 1321.  When checking, the in‐
+       put  should be a former output of this program.
+""")
+
+
+def test_the_number_of_the_sentence_that_answers_needs_no_support_for_the_words_around_it():
+    question = "Which RFC describes how md5sum computes its sums?"
+    said = "The RFC {} describes how to use the md5sum function."
+    assert check_sentences(said.format(1321), [MD5SUM], None, question=question)[0].supported
+    assert not check_sentences(said.format(1320), [MD5SUM], None, question=question)[0].supported
+    reload = Source(2, "/docs/init-d-script.5.md", 0, None, None, "If the daemon performs reload action upon "
+                    "receiving a SIGHUP signal, this variable should be set to 1 or HUP.")
+    vague = "The signal number should be set to the one that is used when the handler is invoked."  # "one" is no 1
+    assert not check_sentences(vague, [reload], None, question="To which signal number should RELOAD_SIGNAL be "
+                               "set when the daemon reloads upon SIGHUP?")[0].supported
