@@ -212,10 +212,10 @@ def rank_windows(query: str, windows: list[Window], vectors: Vectors, weight: fl
 
 def answering_passages(question: str, windows: list[Window], vectors: Vectors,
                        exclude: set[str] = frozenset()) -> list[tuple[float, Window]]:
-    """Passages by how well they answer the question (a usage line never does, while any other passage is left):
-    relevance plus the answer-shape bonus. The evidence shown
-    first rests on the first of these, a yes/no answer on the first of the top few that says yes or no, the
-    main claim on the first of `in_named_file` (engine/checks.py)."""
+    """Passages by how well they answer the question: relevance plus the answer-shape bonus; a usage line or a
+    line that announces a list answers nothing, while any other passage is left. The evidence shown first rests
+    on the first of these, a yes/no answer on the first of the top few that says yes or no, the main claim on the
+    first of `in_named_file` (engine/checks.py)."""
     windows = [w for w in windows if not (usage_line(w.sentence) or _ANNOUNCES_LIST.search(w.sentence))] or windows
     bonus = answer_shape_bonus(question, windows)
     named = named_file_bonus(question, windows)

@@ -129,11 +129,7 @@ def _claim_check(sentence: str, claim: str, question: str, windows: list[Window]
         reason = "it only repeats the question"
     elif missing:
         reason = f"{MISSING}: " + ", ".join(missing)
-    elif score < cfg.threshold and not (main and question and (_gives_stated_default(claim, question, window)
-                                                                or _gives_stated_boolean(claim, question, window)
-                                                                or _quotes_asking_sentence(claim, question, window)
-                                                                or _gives_value_of_asking_sentence(claim, question,
-                                                                                                   window))):
+    elif score < cfg.threshold and not (main and question and _gives_value_it_rests_on(claim, question, window)):
         stated = _passage_stating_claimed_default(claim, question, candidates) if main and question else None
         if stated is None:
             reason = NOT_SAID
@@ -157,6 +153,14 @@ def _claim_check(sentence: str, claim: str, question: str, windows: list[Window]
         reason = asked
     return SentenceCheck(sentence, not reason, window.source, window.sentence, round(score, 4), missing, cites,
                          reason)
+
+
+def _gives_value_it_rests_on(claim: str, question: str, window: Window) -> bool:
+    """The main claim gives the value its passage states for the question (the stated default or boolean, or the
+    quoted value or number of the sentence that answers), so the words around that value need no support."""
+    return (_gives_stated_default(claim, question, window) or _gives_stated_boolean(claim, question, window)
+            or _quotes_asking_sentence(claim, question, window)
+            or _gives_value_of_asking_sentence(claim, question, window))
 
 
 def _other_choice(claim: str, question: str, window: Window) -> str | None:
@@ -255,11 +259,8 @@ def _values_of_asking_sentence(window: Window, asked: set[str], values_of: Calla
     """Of the passage's sentences that hold values (`values_of`), the values of the one that shares the most of
     the `asked` words: at least `least`, and more than any other; empty when no sentence does."""
     body = window.text.removeprefix(window.label)  # the item's label belongs to every sentence alike
-    scored = sorted(((len(content_words(s) & asked), values) for s in split_sentences(body)
-                     if (values := values_of(s))), key=lambda x: -x[0])
-    if not scored or scored[0][0] < least or len(scored) > 1 and scored[1][0] == scored[0][0]:
-        return set()
-    return scored[0][1]
+    best = _best_sentence([s for s in split_sentences(body) if values_of(s)], asked, least)
+    return values_of(best) if best else set()
 
 
 def _quotes_asking_sentence(claim: str, question: str, window: Window) -> bool:
@@ -272,18 +273,18 @@ def _quotes_asking_sentence(claim: str, question: str, window: Window) -> bool:
         return False
     (value,) = quoted
     held = re.compile(rf"(?<![\w.-]){re.escape(value)}(?![\w-])", re.I)
-    sentence = _asking_sentence(window, content_words(question), MIN_SHARED_WORDS)
+    body = window.text.removeprefix(window.label)
+    sentence = _best_sentence(split_sentences(body), content_words(question), MIN_SHARED_WORDS)
     return bool(sentence and held.search(sentence))
 
 
 _QUOTED_VALUE = re.compile(r"""["“«]([^"“”«»\s][^"“”«»]{0,40}?)["”»]""")  # '".install"', '“none”'
 
 
-def _asking_sentence(window: Window, asked: set[str], least: int) -> str | None:
-    """The passage's sentence that shares the most of the `asked` words: at least `least`, and more than any
-    other; None when none does."""
-    body = window.text.removeprefix(window.label)
-    scored = sorted(((len(content_words(s) & asked), s) for s in split_sentences(body)), key=lambda x: -x[0])
+def _best_sentence(sentences: list[str], asked: set[str], least: int) -> str | None:
+    """The sentence that shares the most of the `asked` words: at least `least`, and more than any other; None
+    when none does."""
+    scored = sorted(((len(content_words(s) & asked), s) for s in sentences), key=lambda x: -x[0])
     if not scored or scored[0][0] < least or len(scored) > 1 and scored[1][0] == scored[0][0]:
         return None
     return scored[0][1]
