@@ -277,7 +277,13 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
                                      "by hand before its flags were read",
         "answer_qa_heldout68.jsonl": "held out, written in session 22 with set 67, before either's first run, over "
                                      "three new pages (captoinfo.1, appres.1, lessfile.1); answers judged by hand "
-                                     "before its flags were read"}
+                                     "before its flags were read",
+        "answer_qa_heldout69.jsonl": "held out, written in session 22 after its last check change, before its first "
+                                     "run, over two new pages (bzmore.1, git-commit-tree.1); answers judged by hand "
+                                     "before its flags were read",
+        "answer_qa_heldout70.jsonl": "held out, written in session 22 with set 69, before either's first run, over "
+                                     "three pages (git-commit-tree.1, openssl-nseq.1ssl, bzmore.1; two shared with "
+                                     "set 69, other questions); answers judged by hand before its flags were read"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
