@@ -225,13 +225,15 @@ def answering_passages(question: str, windows: list[Window], vectors: Vectors,
 
 
 def usage_line(sentence: str) -> bool:
-    """A command's usage, not a statement: no stop word, and options, placeholders and brackets make up
-    USAGE_SHARE of its words or more ("[--stdin [--literally]] [--] <file>..."; not "-t <type> Specify the type")."""
+    """A command's usage or an example of one, not a statement: no stop word, and options with their arguments,
+    placeholders and brackets make up USAGE_SHARE of its words or more ("[--stdin [--literally]] [--] <file>...",
+    "openssl nseq -in certs.pem -toseq -out nseq.pem"; not "-t <type> Specify the type")."""
     tokens = sentence.split()
     if any(w.lower() in STOP for w in WORD.findall(sentence)):
         return False
-    marked = sum(bool(_USAGE_TOKEN.search(t)) for t in tokens)
-    return marked >= MIN_USAGE_TOKENS and marked >= USAGE_SHARE * len(tokens)
+    marked = [bool(_USAGE_TOKEN.search(t)) for t in tokens]
+    argued = sum(m or (i > 0 and tokens[i - 1].startswith("-")) for i, m in enumerate(marked))  # "-in certs.pem"
+    return sum(marked) >= MIN_USAGE_TOKENS and argued >= USAGE_SHARE * len(tokens)
 
 
 def in_named_file(question: str, ranked: list[tuple[float, Window]]) -> list[tuple[float, Window]]:

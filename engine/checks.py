@@ -149,6 +149,8 @@ def _claim_check(sentence: str, claim: str, question: str, windows: list[Window]
         reason = measured
     elif main and question and (asked := _value_in_asked_unit(claim, question, window)):
         reason = asked
+    elif main and question and (none := _none_of_counted(claim, question, window)):
+        reason = none
     elif main and question and (asked := _value_of_asking_sentence(claim, question, window)):
         reason = asked
     return SentenceCheck(sentence, not reason, window.source, window.sentence, round(score, 4), missing, cites,
@@ -217,6 +219,21 @@ def _value_in_asked_unit(claim: str, question: str, window: Window) -> str:
     if len(values) != 1 or values & numbers(claim):
         return ""
     return f"the passage it rests on says {values.pop()} {unit}s"
+
+
+def _none_of_counted(claim: str, question: str, window: Window) -> str:
+    """For "how many <things>": the passage's sentence that shares the most of the question's words says "no
+    <things>", and the claim gives a number other than 0 ("1." for "How many parents do initial root commits
+    have?" where "With exactly one parent, it is an ordinary commit." precedes "Initial (root) commits have no
+    parents."; numbers() reads no "no" as 0)."""
+    m = _HOW_MANY.search(question)
+    if not m or not numbers(claim) or "0" in numbers(claim):
+        return ""
+    body = window.text.removeprefix(window.label)
+    sentence = _best_sentence(split_sentences(body), content_words(question), MIN_SHARED_WORDS)
+    counted = m.group(1)
+    said = sentence and re.search(rf"\bno\s+{re.escape(counted)}\b", sentence, re.I)
+    return f"the passage it rests on says no {counted}" if said else ""
 
 
 def _value_of_asking_sentence(claim: str, question: str, window: Window) -> str:

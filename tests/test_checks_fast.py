@@ -356,3 +356,40 @@ def test_the_number_of_the_sentence_that_answers_needs_no_support_for_the_words_
     vague = "The signal number should be set to the one that is used when the handler is invoked."  # "one" is no 1
     assert not check_sentences(vague, [reload], None, question="To which signal number should RELOAD_SIGNAL be "
                                "set when the daemon reloads upon SIGHUP?")[0].supported
+
+
+NSEQ = Source(1, "/docs/openssl-nseq.1ssl.md", 0, None, None, """# OPTIONS
+
+       -toseq
+           Normally a Netscape certificate sequence will be input and the
+           output is the certificates contained in it. With the -toseq option
+           the situation is reversed: a Netscape certificate sequence is
+           created from a file of certificates.
+
+# EXAMPLES
+
+       Output the certificates in a Netscape certificate sequence
+        openssl nseq -in nseq.pem -out certs.pem
+
+       Create a Netscape certificate sequence
+        openssl nseq -in certs.pem -toseq -out nseq.pem
+""")
+
+
+def test_an_example_command_line_answers_no_question():
+    question = "Which openssl nseq option creates a Netscape certificate sequence from a file of certificates?"
+    lead = evidence_for(question, [NSEQ], None)
+    assert lead is not None and "situation is reversed" in lead.text, lead
+
+
+COMMIT_TREE = Source(1, "/docs/git-commit-tree.1.md", 0, None, None, """A commit object may have any number of parents.
+With exactly one parent, it is an ordinary commit. Having more than one parent makes the commit a merge between several
+lines of history. Initial (root) commits have no parents.""")
+
+
+def test_no_things_is_none_of_them_for_how_many():
+    question = "How many parents do initial root commits have?"
+    wrong = check_sentences("1.", [COMMIT_TREE], None, question=question)[0]
+    assert not wrong.supported and wrong.reason == "the passage it rests on says no parents", wrong
+    ordinary = "How many parents does an ordinary commit have?"  # its sentence says "one parent"
+    assert check_sentences("1.", [COMMIT_TREE], None, question=ordinary)[0].supported
