@@ -92,6 +92,16 @@ class Window:
     def label_terms(self) -> frozenset[str]:
         return frozenset(_label_terms(self.label))
 
+    @cached_property
+    def answers_nothing(self) -> bool:
+        """Its sentence is a usage line or only announces a list (see `answering_passages`)."""
+        return usage_line(self.sentence) or bool(_ANNOUNCES_LIST.search(self.sentence))
+
+    @property
+    def body_sentences(self) -> list[str]:
+        """The sentences of its text, less the item's label, which belongs to every sentence alike."""
+        return split_sentences(self.text.removeprefix(self.label))
+
 def source_windows(sources: Sequence[Source]) -> list[Window]:
     """Every sentence of the sources as a passage (headings and sentences too short to show skipped)."""
     out = []
@@ -216,7 +226,7 @@ def answering_passages(question: str, windows: list[Window], vectors: Vectors,
     line that announces a list answers nothing, while any other passage is left. The evidence shown first rests
     on the first of these, a yes/no answer on the first of the top few that says yes or no, the main claim on the
     first of `in_named_file` (engine/checks.py)."""
-    windows = [w for w in windows if not (usage_line(w.sentence) or _ANNOUNCES_LIST.search(w.sentence))] or windows
+    windows = [w for w in windows if not w.answers_nothing] or windows
     bonus = answer_shape_bonus(question, windows)
     named = named_file_bonus(question, windows)
     if named is not None:

@@ -229,8 +229,7 @@ def _none_of_counted(claim: str, question: str, window: Window) -> str:
     m = _HOW_MANY.search(question)
     if not m or not numbers(claim) or "0" in numbers(claim):
         return ""
-    body = window.text.removeprefix(window.label)
-    sentence = _best_sentence(split_sentences(body), content_words(question), MIN_SHARED_WORDS)
+    sentence = _best_sentence(window.body_sentences, content_words(question), MIN_SHARED_WORDS)
     counted = m.group(1)
     said = sentence and re.search(rf"\bno\s+{re.escape(counted)}\b", sentence, re.I)
     return f"the passage it rests on says no {counted}" if said else ""
@@ -275,8 +274,7 @@ def _values_of_asking_sentence(window: Window, asked: set[str], values_of: Calla
                                least: int) -> set[str]:
     """Of the passage's sentences that hold values (`values_of`), the values of the one that shares the most of
     the `asked` words: at least `least`, and more than any other; empty when no sentence does."""
-    body = window.text.removeprefix(window.label)  # the item's label belongs to every sentence alike
-    best = _best_sentence([s for s in split_sentences(body) if values_of(s)], asked, least)
+    best = _best_sentence([s for s in window.body_sentences if values_of(s)], asked, least)
     return values_of(best) if best else set()
 
 
@@ -290,8 +288,7 @@ def _quotes_asking_sentence(claim: str, question: str, window: Window) -> bool:
         return False
     (value,) = quoted
     held = re.compile(rf"(?<![\w.-]){re.escape(value)}(?![\w-])", re.I)
-    body = window.text.removeprefix(window.label)
-    sentence = _best_sentence(split_sentences(body), content_words(question), MIN_SHARED_WORDS)
+    sentence = _best_sentence(window.body_sentences, content_words(question), MIN_SHARED_WORDS)
     return bool(sentence and held.search(sentence))
 
 
@@ -660,8 +657,7 @@ def _shown(w: Window, question: str) -> str:
         return w.text
     cut = w.text[:MAX_EVIDENCE_CHARS].rsplit(" ", 1)[0]
     asked = content_words(question)
-    body = w.text.removeprefix(w.label)
-    best = max(split_sentences(body), key=lambda s: (len(content_words(s) & asked), -len(s)), default=w.sentence)
+    best = max(w.body_sentences, key=lambda s: (len(content_words(s) & asked), -len(s)), default=w.sentence)
     if best in cut:
         return cut + " …"
     own = f"{w.label} … {best}" if w.label else best
