@@ -283,7 +283,13 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
                                      "before its flags were read",
         "answer_qa_heldout70.jsonl": "held out, written in session 22 with set 69, before either's first run, over "
                                      "three pages (git-commit-tree.1, openssl-nseq.1ssl, bzmore.1; two shared with "
-                                     "set 69, other questions); answers judged by hand before its flags were read"}
+                                     "set 69, other questions); answers judged by hand before its flags were read",
+        "answer_qa_heldout71.jsonl": "held out, written in session 23 before any check change of that session and "
+                                     "before its first run, over three new pages (getty.8, pg_test_timing.1, "
+                                     "lsmem.1); answers judged by hand before its flags were read",
+        "answer_qa_heldout72.jsonl": "held out, written in session 23 with set 71, before either's first run, over "
+                                     "five new pages (git-cherry.1, sync.1, locale.conf.5, git-init.1, catman.8); "
+                                     "answers judged by hand before its flags were read"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
