@@ -289,7 +289,15 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
                                      "lsmem.1); answers judged by hand before its flags were read",
         "answer_qa_heldout72.jsonl": "held out, written in session 23 with set 71, before either's first run, over "
                                      "five new pages (git-cherry.1, sync.1, locale.conf.5, git-init.1, catman.8); "
-                                     "answers judged by hand before its flags were read"}
+                                     "answers judged by hand before its flags were read",
+        "answer_qa_heldout73.jsonl": "held out, written in session 23 with sets 71-72, before any of their runs, "
+                                     "first run after that session's check changes, over three new pages "
+                                     "(ldattach.8, mkfs.bfs.8, git-merge-file.1); answers judged by hand before its "
+                                     "flags were read",
+        "answer_qa_heldout74.jsonl": "held out, written in session 23 with sets 71-73, before any of their runs, "
+                                     "first run after that session's check changes, over three new pages "
+                                     "(git-name-rev.1, git-mktag.1, git-ls-tree.1); answers judged by hand before "
+                                     "its flags were read"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
