@@ -40,7 +40,7 @@ DEFAULT_QUESTION = re.compile(r"\bdefaults?\b|"
 # "The default timeout is 5 minutes", "Defaults to 6", "with a default of 6", "(the default)", "the default being
 # the latter"
 STATES_DEFAULT = re.compile(r"\bdefault(s|ed)?\b([ \t]+[\w=.-]+){0,3}?[ \t]+(is|are|to|was|being)\b|"
-                            r"\bdefault(s|ed)? to\b|\bdefault of\b|\bdefault values? (?:for|of)\b|\bby default\b|"
+                            r"\bdefault(s|ed|ing)? to\b|\bdefault of\b|\bdefault values? (?:for|of)\b|\bby default\b|"
                             r"\(the default\)|\bdefault:|\bdefault\s+-?\d|"  # "Default 16 (-i: 12, -ps: 30)"
                             r"\bis the default\b", re.I)
 QUANTITY_QUESTION = re.compile(  # "when" only as the question word: "which shell, when none is given?" is no date,
@@ -61,6 +61,19 @@ MONTH_OR_DAY = re.compile(r"\b(January|February|March|April|May|June|July|August
 _USAGE_TOKEN = re.compile(r"^[\[<{|-]|[\]>}]$|(?:\.\.\.|…)$")  # an option, a placeholder, a bracket, "<file>..."
 # "chcpu has the following exit status values:" only announces the list that holds the answer
 _ANNOUNCES_LIST = re.compile(r"\b(?:the\s+following|as\s+follows)\b[^.;]*:$", re.I)
+# A passage that is only a caption announces what follows it: "Example 1. German locale with English messages"
+_CAPTION = re.compile(r"^(?:Example|Figure|Table|Listing)\s+\d+[.:]?(?:\s+[^.:;]*)?$")
+# A page's running header repeats its title on both sides: "SYNC(1)    User Commands    SYNC(1)"
+_RUNNING_HEADER = re.compile(r"^(\S+)\s+\S.*\s\1$")
+# "Who wrote sync?", "Who is the author of ldattach?" ask for the passage that names the authors
+_AUTHOR_QUESTION = re.compile(r"^\W*who\b.*\b(?:wrote|writes|written|authored|authors?|created|developed|"
+                              r"maintains|maintained)\b", re.I)
+_NAMES_AUTHOR = re.compile(r"\b(?:written|developed|created|maintained|authored)\s+by\b|\bauthors?\b", re.I)
+AUTHOR_BONUS = 0.3  # evidence for "who wrote …" should name the authors ("Written by Jim Meyering and …")
+# "name=value" in a passage: "LANG=de_DE.UTF-8", "fsck.extraHeaderEntry=ignore" ("LANG=," assigns nothing)
+_ASSIGNMENT = re.compile(r"(?<![\w.$-])([A-Za-z_][\w.-]*)=([^\s,;]*[^\s,;.])")
+VALUE_QUESTION = re.compile(r"\bvalues?\b|\bset\s+to\b", re.I)  # "What value of LANG …", "… is X set to?"
+ASSIGNMENT_BONUS = 0.3  # evidence for "what value of LANG …" should assign LANG one
 MIN_USAGE_TOKENS = 2
 USAGE_SHARE = 0.5  # of a usage line's words, at least this share are options, placeholders or brackets
 
@@ -94,8 +107,12 @@ class Window:
 
     @cached_property
     def answers_nothing(self) -> bool:
-        """Its sentence is a usage line or only announces a list (see `answering_passages`)."""
-        return usage_line(self.sentence) or bool(_ANNOUNCES_LIST.search(self.sentence))
+        """Its sentence is a usage line, a running header, a caption, or only announces a list (see
+        `answering_passages`); a line that announces a list and states a default does answer ("The option can have
+        the following values, defaulting to group if no value is given:")."""
+        if usage_line(self.sentence) or _RUNNING_HEADER.match(self.sentence) or _CAPTION.match(self.text):
+            return True
+        return bool(_ANNOUNCES_LIST.search(self.sentence)) and not STATES_DEFAULT.search(self.sentence)
 
     @property
     def body_sentences(self) -> list[str]:
@@ -190,10 +207,12 @@ def file_name_terms(sources: Sequence[Source]) -> set[str]:
 
 
 def rank_windows(query: str, windows: list[Window], vectors: Vectors, weight: float = RANK_LEXICAL_WEIGHT,
-                 bonus: np.ndarray | None = None, exclude: set[str] = frozenset()) -> list[tuple[float, Window]]:
+                 bonus: np.ndarray | None = None, exclude: set[str] = frozenset(),
+                 skip: Sequence[bool] | None = None) -> list[tuple[float, Window]]:
     """Passages by relevance to `query`: IDF-weighted word overlap of the passage, again of its own sentence
     (SENTENCE_WEIGHT) and of its item's label (LABEL_BONUS), plus `bonus`; rare words such as option names
-    count most, and this pre-selects; then combined with embedding similarity."""
+    count most, and this pre-selects; then combined with embedding similarity. Passages marked in `skip` are
+    not ranked but still count in the IDF, so leaving them out moves no other passage's score."""
     if not windows:
         return []
     terms = [w.text_terms for w in windows]
@@ -210,7 +229,10 @@ def rank_windows(query: str, windows: list[Window], vectors: Vectors, weight: fl
         + LABEL_BONUS * share([w.label_terms for w in windows])
     if bonus is not None:
         lex = lex + bonus
-    top = np.argsort(-lex, kind="stable")[:MAX_EVIDENCE_CANDIDATES]
+    ranked = np.argsort(-lex, kind="stable")
+    if skip is not None:
+        ranked = np.array([i for i in ranked if not skip[i]], dtype=np.int64)
+    top = ranked[:MAX_EVIDENCE_CANDIDATES]
     vecs = vectors([windows[i].text for i in top])
     scores = lex[top]
     if vecs is not None:
@@ -222,16 +244,16 @@ def rank_windows(query: str, windows: list[Window], vectors: Vectors, weight: fl
 
 def answering_passages(question: str, windows: list[Window], vectors: Vectors,
                        exclude: set[str] = frozenset()) -> list[tuple[float, Window]]:
-    """Passages by how well they answer the question: relevance plus the answer-shape bonus; a usage line or a
-    line that announces a list answers nothing, while any other passage is left. The evidence shown first rests
-    on the first of these, a yes/no answer on the first of the top few that says yes or no, the main claim on the
-    first of `in_named_file` (engine/checks.py)."""
-    windows = [w for w in windows if not w.answers_nothing] or windows
+    """Passages by how well they answer the question: relevance plus the answer-shape bonus; a usage line, a
+    running header, a caption or a line that announces a list answers nothing, while any other passage is left.
+    The evidence shown first rests on the first of these, a yes/no answer on the first of the top few that says
+    yes or no, the main claim on the first of `in_named_file` (engine/checks.py)."""
+    skip = [w.answers_nothing for w in windows]
     bonus = answer_shape_bonus(question, windows)
     named = named_file_bonus(question, windows)
     if named is not None:
         bonus = named if bonus is None else bonus + named
-    return rank_windows(question, windows, vectors, bonus=bonus, exclude=exclude)
+    return rank_windows(question, windows, vectors, bonus=bonus, exclude=exclude, skip=None if all(skip) else skip)
 
 
 def usage_line(sentence: str) -> bool:
@@ -244,6 +266,12 @@ def usage_line(sentence: str) -> bool:
     marked = [bool(_USAGE_TOKEN.search(t)) for t in tokens]
     argued = sum(m or (i > 0 and tokens[i - 1].startswith("-")) for i, m in enumerate(marked))  # "-in certs.pem"
     return sum(marked) >= MIN_USAGE_TOKENS and argued >= USAGE_SHARE * len(tokens)
+
+
+def assignments_asked(question: str, text: str) -> list[tuple[str, str]]:
+    """The (name, value) pairs `text` assigns ("LANG=de_DE.UTF-8") to names the question says ("LANG")."""
+    named = set(re.findall(r"[A-Za-z_][\w.-]*", question))
+    return [(name, value) for name, value in _ASSIGNMENT.findall(text) if name in named]
 
 
 def in_named_file(question: str, ranked: list[tuple[float, Window]]) -> list[tuple[float, Window]]:
@@ -273,10 +301,13 @@ def named_file_bonus(question: str, windows: list[Window]) -> np.ndarray | None:
 def answer_shape_bonus(question: str, windows: list[Window]) -> np.ndarray | None:
     """Passages shaped like the answer rank higher: for "how many / how long / when / which port" questions
     those holding a number (a duration for "how long"); for "what is the default …" those whose sentence
-    states a default, or whose label states the default of the setting asked about ("prompt-items (250)")."""
+    states a default, or whose label states the default of the setting asked about ("prompt-items (250)"); for
+    "who wrote …" those that name authors; for "what value of LANG …" those that assign LANG one."""
     quantity = bool(QUANTITY_QUESTION.search(question))
     default = bool(DEFAULT_QUESTION.search(question))
-    if not (quantity or default):
+    author = bool(_AUTHOR_QUESTION.search(question))
+    value = bool(VALUE_QUESTION.search(question))
+    if not (quantity or default or author or value):
         return None
     duration = bool(_DURATION_QUESTION.search(question))
     bonus = np.zeros(len(windows), dtype=np.float32)
@@ -288,4 +319,8 @@ def answer_shape_bonus(question: str, windows: list[Window]) -> np.ndarray | Non
             bonus[i] += DEFAULT_BONUS  # the sentence states a default, or the label the asked setting's
         elif default and STATES_DEFAULT.search(w.text):  # a neighbour states it: "… ignored. Defaults to 10sec."
             bonus[i] += NEIGHBOUR_DEFAULT_BONUS
+        if author and _NAMES_AUTHOR.search(w.text):
+            bonus[i] += AUTHOR_BONUS
+        if value and assignments_asked(question, w.text):
+            bonus[i] += ASSIGNMENT_BONUS
     return bonus

@@ -22,8 +22,8 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Callable, Sequence
 
 from engine.answering import (DEFAULT_QUESTION, MONTH_OR_DAY, QUANTITY_QUESTION, SECTION_REF, STATES_DEFAULT,
-                              CheckContext, Embed, Vectors, Window, answering_passages, check_context, in_named_file,
-                              rank_windows)
+                              VALUE_QUESTION, CheckContext, Embed, Vectors, Window, answering_passages,
+                              assignments_asked, check_context, in_named_file, rank_windows)
 from engine.claim_text import (STOP, UNITS, WORD, citations, content_words, facts, first_number, lexical_overlap,
                                missing_facts, numbers, quantities, quantity_words, split_sentences, stem,
                                strip_citations)
@@ -38,6 +38,7 @@ CLAIM_WINDOWS = 3  # best-ranked passages a claim may rest on
 # Answering passages a yes/no answer may rest on: the first may be cut mid-sentence at its chunk's end, or
 # describe a setting with a longer name ("RequiredFamilyForOnline=" for "RequiredForOnline=").
 YES_NO_PASSAGES = 3
+ASSIGNMENT_PASSAGES = 3  # answering passages that may assign the name a question asks the value of
 DEFAULT_PASSAGES = 3  # answering passages the default a claim names may be stated in (the first may only name it)
 MAX_EVIDENCE_CHARS = 400
 # Reasons a claim fails for want of evidence (as against a passage that says otherwise).
@@ -153,8 +154,35 @@ def _claim_check(sentence: str, claim: str, question: str, windows: list[Window]
         reason = none
     elif main and question and (asked := _value_of_asking_sentence(claim, question, window)):
         reason = asked
+    elif main and question and (assigned := _other_assignment(claim, question, candidates[:ASSIGNMENT_PASSAGES])):
+        reason = assigned
+    elif main and question and _VARIABLE_QUESTION.search(question) and not _IDENTIFIER.search(claim):
+        reason = "it names no variable"
     return SentenceCheck(sentence, not reason, window.source, window.sentence, round(score, 4), missing, cites,
                          reason)
+
+
+# "Which configuration variable …", "What environment variable …" are answered by a variable's name
+_VARIABLE_QUESTION = re.compile(r"^\W*(?:which|what)\s+(?:[\w-]+\s+){0,2}?variables?\b", re.I)
+# a name as variables are written: "$MANSECT", "init.defaultBranch", "GIT_DIR", "PAGER", "defaultBranch"
+_IDENTIFIER = re.compile(r"\$\w+|\b[A-Za-z_]\w*[._]\w[\w.]*|\b[A-Z][A-Z0-9_]+\b|\b[a-z]+[A-Z]\w*")
+
+
+def _other_assignment(claim: str, question: str, answering: list[tuple[float, Window]]) -> str:
+    """For a question asking the value of a name that the passages answering it best assign ("What value of LANG
+    does the example set?" against "LANG=de_DE.UTF-8"), a claim that gives none of the values assigned to it ("The
+    value of LANG is 1.", resting on the example's title "Example 1. German locale with English messages")."""
+    if YES_NO_QUESTION.search(question) or not VALUE_QUESTION.search(question):
+        return ""
+    values: dict[str, set[str]] = {}
+    for name, value in (a for _, w in answering for a in assignments_asked(question, w.text)):
+        values.setdefault(name, set()).add(value)
+    if len(values) != 1:
+        return ""
+    ((name, given),) = values.items()
+    if any(re.search(rf"(?<![\w.-]){re.escape(v)}(?![\w-])", claim, re.I) for v in given):
+        return ""
+    return f"the passages that answer it give {name}={min(given)}"
 
 
 def _gives_value_it_rests_on(claim: str, question: str, window: Window) -> bool:

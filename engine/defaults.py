@@ -24,7 +24,7 @@ BOOLEAN_PAIRS = (("yes", "no"), ("on", "off"), ("true", "false"), ("enabled", "d
 _BOOLEAN = "|".join(word for pair in BOOLEAN_PAIRS for word in pair)
 _VALUE = r"[\"'«“]?(" + _BOOLEAN + r")\b"
 _STATED_BOOLEAN = [  # each captures the value
-    re.compile(r"\bdefault(?:s|ed)?\s+to\s+" + _VALUE, re.I),  # "Defaults to true"
+    re.compile(r"\bdefault(?:s|ed|ing)?\s+to\s+" + _VALUE, re.I),  # "Defaults to true"
     re.compile(r"\bdefault(?:\s+(?:value|setting))?\s*(?:is(?:\s+set\s+to)?|:|=)\s*" + _VALUE,
                re.I),  # "The default value is false", "default: no" (not "the default on Debian")
     re.compile(r"\bby\s+default,?\s+(?:(?:it|(?:this|the)\s+(?:flag|option|setting|feature))\s+)?(?:is\s+)?"
@@ -104,7 +104,7 @@ _CONDITION = r"(?:in\s+case|when|if|unless)\b"  # "The default is WixUI_InstallD
 _STATED_NAME = [  # a single word closes the phrase: "the default is --check=crc64," (not "is fast for presets")
     re.compile(r"\bdefault(?:\s+[a-z][\w-]*){0,2}?\s+is\s+" + _NAME + r"(?:[.,;)]|\s+" + _CONDITION + ")",
                re.I),  # "the default is --check=crc64,", "The default compression type is xz.", "… is X in case …"
-    re.compile(r"\bdefaults?\s+to\s+" + _NAME + r"[.,;)]", re.I),
+    re.compile(r"\bdefault(?:s|ing)?\s+to\s+" + _NAME + r"[.,;)]", re.I),
     re.compile(r"\(default:\s*" + _NAME + r"\)", re.I),
     # "… use SHA-256 instead of the default SHA-1": a value-like word only (a capital, digit or sign), as "instead
     # of the default behaviour" names no value

@@ -1,5 +1,6 @@
 """The answer checks, routing and fusion as plain functions (fast tier: no model)."""
 
+from engine.answering import source_windows
 from engine.checks import check_sentences, evidence_for
 from engine.claim_text import missing_facts, numbers, remove_missing_citations, split_sentences
 from engine.collection import route
@@ -393,3 +394,100 @@ def test_no_things_is_none_of_them_for_how_many():
     assert not wrong.supported and wrong.reason == "the passage it rests on says no parents", wrong
     ordinary = "How many parents does an ordinary commit have?"  # its sentence says "one parent"
     assert check_sentences("1.", [COMMIT_TREE], None, question=ordinary)[0].supported
+
+
+SYNC = Source(1, "/docs/sync.1.md", 0, None, None, """SYNC(1)                          User Commands                         SYNC(1)
+
+# NAME
+       sync - Synchronize cached writes to persistent storage
+
+# DESCRIPTION
+       If one or more files are specified, sync only them, or their containing
+       file systems.
+
+# AUTHOR
+       Written by Jim Meyering and Giuseppe Scrivano.
+""")
+
+
+def test_who_wrote_leads_with_the_authors_not_the_running_header():
+    lead = evidence_for("Who wrote sync?", [SYNC], None)
+    assert lead is not None and "Jim Meyering" in lead.text, lead
+    header = [w for w in source_windows([SYNC]) if w.sentence.startswith("SYNC(1)")]
+    assert header and all(w.answers_nothing for w in header)
+    body = [w for w in source_windows([SYNC]) if not w.sentence.startswith("SYNC(1)")]
+    assert body and not any(w.answers_nothing for w in body)
+
+
+INIT_SHARED = Source(1, "/docs/git-init.1.md", 0, None, None, """       --shared[=(false|true|umask|group|all|world|everybody|<perm>)]
+           Specify that the Git repository is to be shared amongst several
+           users. This allows users belonging to the same group to push into
+           that repository.
+
+           The option can have the following values, defaulting to group if no
+           value is given:
+
+           umask (or false)
+               Use permissions reported by umask(2). The default, when
+               --shared is not specified.
+""")
+
+
+def test_a_line_announcing_a_list_answers_when_it_states_the_default():
+    lead = evidence_for("What does git init's --shared option default to if no value is given?", [INIT_SHARED], None)
+    assert lead is not None and "defaulting to group" in lead.text, lead
+
+
+LOCALE_CONF = Source(1, "/docs/locale.conf.5.md", 0, None, None, """# OPTIONS
+       The following locale settings may be set using /etc/locale.conf: LANG=,
+       LANGUAGE=, LC_CTYPE=, LC_NUMERIC=, LC_TIME=, LC_COLLATE=, LC_MONETARY=,
+       LC_MESSAGES=, LC_PAPER=, LC_NAME=.
+
+# EXAMPLE
+       Example 1. German locale with English messages
+
+       /etc/locale.conf:
+
+           # Custom settings
+           LANG=de_DE.UTF-8
+           LC_MESSAGES=en_US.UTF-8
+""")
+
+
+def test_the_value_asked_of_a_name_is_the_one_the_passage_assigns_it():
+    question = "What value of LANG does the locale.conf example set for a German locale?"
+    wrong = check_sentences("The value of LANG is 1.", [LOCALE_CONF], None, question=question)[0]
+    assert not wrong.supported, wrong
+    other = check_sentences("LANG is set to en_US.UTF-8.", [LOCALE_CONF], None, question=question)[0]  # LC_MESSAGES'
+    assert not other.supported and other.reason == "the passages that answer it give LANG=de_DE.UTF-8", other
+    assert check_sentences("LANG is set to de_DE.UTF-8.", [LOCALE_CONF], None, question=question)[0].supported
+    lead = evidence_for(question, [LOCALE_CONF], None)
+    assert lead is not None and "LANG=de_DE.UTF-8" in lead.text, lead
+
+
+INIT_BRANCH = Source(1, "/docs/git-init.1.md", 0, None, None, """       -b <branch-name>, --initial-branch=<branch-name>
+           Use the specified name for the initial branch in the newly created
+           repository. If not specified, fall back to the default name
+           (currently master, but this is subject to change in the future; the
+           name can be customized via the init.defaultBranch configuration
+           variable).
+""")
+
+
+def test_a_question_for_a_variable_is_not_answered_by_its_value():
+    question = "Which configuration variable customizes the default name of the initial branch in git init?"
+    wrong = check_sentences('The default name of the initial branch is "master".', [INIT_BRANCH], None,
+                            question=question)[0]
+    assert not wrong.supported and wrong.reason == "it names no variable", wrong
+    assert check_sentences("init.defaultBranch.", [INIT_BRANCH], None, question=question)[0].supported
+
+
+def test_passages_that_answer_nothing_are_left_out_without_moving_the_others():
+    from engine.answering import Vectors, rank_windows
+    windows = source_windows([SYNC])
+    skip = [w.answers_nothing for w in windows]
+    question = "Which user commands synchronize cached writes?"
+    every = {id(w): score for score, w in rank_windows(question, windows, Vectors(None))}
+    kept = rank_windows(question, windows, Vectors(None), skip=skip)
+    assert kept and all(not w.answers_nothing for _, w in kept)
+    assert all(score == every[id(w)] for score, w in kept)
