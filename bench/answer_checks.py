@@ -297,7 +297,13 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
         "answer_qa_heldout74.jsonl": "held out, written in session 23 with sets 71-73, before any of their runs, "
                                      "first run after that session's check changes, over three new pages "
                                      "(git-name-rev.1, git-mktag.1, git-ls-tree.1); answers judged by hand before "
-                                     "its flags were read"}
+                                     "its flags were read",
+        "answer_qa_heldout75.jsonl": "held out, written in session 23 after its second check change, before its "
+                                     "first run, over three new pages (pam_shells.8, git-credential-cache.1, "
+                                     "slattach.8); answers judged by hand before its flags were read",
+        "answer_qa_heldout76.jsonl": "held out, written in session 23 with set 75, before either's first run, over "
+                                     "three new pages (ssh-argv0.1, git-bugreport.1, systemd-id128.1); answers "
+                                     "judged by hand before its flags were read"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
