@@ -69,7 +69,8 @@ _RUNNING_HEADER = re.compile(r"^(\S+)\s+\S.*\s\1$")
 _AUTHOR_QUESTION = re.compile(r"^\W*who\b.*\b(?:wrote|writes|written|authored|authors?|created|developed|"
                               r"maintains|maintained)\b", re.I)
 _NAMES_AUTHOR = re.compile(r"\b(?:written|developed|created|maintained|authored)\s+by\b|\bauthors?\b", re.I)
-AUTHOR_BONUS = 0.3  # evidence for "who wrote …" should name the authors ("Written by Jim Meyering and …")
+_AUTHOR_SECTION = re.compile(r"^authors?\b", re.I)  # "Tilman Schmidt <tilman@imap.cc>" under "# AUTHORS"
+AUTHOR_BONUS = 0.6  # evidence for "who wrote …" should name the authors ("Written by Jim Meyering and …")
 # "name=value" in a passage: "LANG=de_DE.UTF-8", "fsck.extraHeaderEntry=ignore" ("LANG=," assigns nothing)
 _ASSIGNMENT = re.compile(r"(?<![\w.$-])([A-Za-z_][\w.-]*)=([^\s,;]*[^\s,;.])")
 VALUE_QUESTION = re.compile(r"\bvalues?\b|\bset\s+to\b", re.I)  # "What value of LANG …", "… is X set to?"
@@ -90,6 +91,7 @@ class Window:
     text: str
     label: str = ""  # the term the item defines ("SyncIntervalSec="), when the text shows one
     file_terms: frozenset[str] = frozenset()  # the words of its file's name ("fold.1.md": fold)
+    section: str = ""  # the heading it sits under in its source ("AUTHORS"), when the source shows one
 
     # The words `rank_windows` matches, kept: every ranking of one check reads the same passages (the
     # whole-file check thousands).
@@ -124,10 +126,13 @@ def source_windows(sources: Sequence[Source]) -> list[Window]:
     out = []
     named = {s.n: frozenset(content_words(re.sub(r"[._-]", " ", PurePath(s.path).stem))) for s in sources}
     for n, found in source_items(sources).items():
+        section = ""
         for item in found:
             first = not item.continued
             head = " ".join(t for t in (item.caption, item.label) if t)
             for para in item.paragraphs:
+                if para.startswith("#"):
+                    section = para.split("\n", 1)[0].lstrip("#").strip()
                 sents = [t for t in split_sentences(para) if not t.startswith("#")]  # headings are no evidence
                 for i, sent in enumerate(sents):
                     if len(WORD.findall(sent)) < MIN_EVIDENCE_WORDS - bool(numbers(sent) or numbers(item.label)):
@@ -135,7 +140,7 @@ def source_windows(sources: Sequence[Source]) -> list[Window]:
                     lo = max(0, i - WINDOW_SIDE)
                     body = " ".join(sents[lo: i + WINDOW_SIDE + 1])
                     lead = "" if not head else head + (" " if first and lo == 0 else " … ")
-                    out.append(Window(n, sent, lead + body, item.label, named[n]))
+                    out.append(Window(n, sent, lead + body, item.label, named[n], section))
                 first = first and not sents
     return out
 
@@ -319,7 +324,7 @@ def answer_shape_bonus(question: str, windows: list[Window]) -> np.ndarray | Non
             bonus[i] += DEFAULT_BONUS  # the sentence states a default, or the label the asked setting's
         elif default and STATES_DEFAULT.search(w.text):  # a neighbour states it: "… ignored. Defaults to 10sec."
             bonus[i] += NEIGHBOUR_DEFAULT_BONUS
-        if author and _NAMES_AUTHOR.search(w.text):
+        if author and (_NAMES_AUTHOR.search(w.text) or _AUTHOR_SECTION.match(w.section)):
             bonus[i] += AUTHOR_BONUS
         if value and assignments_asked(question, w.text):
             bonus[i] += ASSIGNMENT_BONUS

@@ -154,6 +154,8 @@ def _claim_check(sentence: str, claim: str, question: str, windows: list[Window]
         reason = none
     elif main and question and (asked := _value_of_asking_sentence(claim, question, window)):
         reason = asked
+    elif main and question and (paired := _number_of_other_condition(claim, question, window)):
+        reason = paired
     elif main and question and (assigned := _other_assignment(claim, question, candidates[:ASSIGNMENT_PASSAGES])):
         reason = assigned
     elif main and question and _VARIABLE_QUESTION.search(question) and not _IDENTIFIER.search(claim):
@@ -166,6 +168,29 @@ def _claim_check(sentence: str, claim: str, question: str, windows: list[Window]
 _VARIABLE_QUESTION = re.compile(r"^\W*(?:which|what)\s+(?:[\w-]+\s+){0,2}?variables?\b", re.I)
 # a name as variables are written: "$MANSECT", "init.defaultBranch", "GIT_DIR", "PAGER", "defaultBranch"
 _IDENTIFIER = re.compile(r"\$\w+|\b[A-Za-z_]\w*[._]\w[\w.]*|\b[A-Z][A-Z0-9_]+\b|\b[a-z]+[A-Z]\w*")
+
+
+_NUMBER_WHEN = re.compile(r"(?<![\w.-])(-?\d+)\s+(?:when|if)\s+([^,;.]+)", re.I)  # "1 when something went wrong"
+_ASKED_CONDITION = re.compile(r"\b(?:when|if)\s+([^?]+)", re.I)
+
+
+def _number_of_other_condition(claim: str, question: str, window: Window) -> str:
+    """The passage pairs numbers with conditions ("is 0 when all went well, and 1 when something went wrong"); for
+    a question that states one of the conditions, a claim of the number paired with another ("0." for "What exit
+    status does mkfs.bfs return when something went wrong?")."""
+    asked, claimed = _ASKED_CONDITION.search(question), numbers(claim)
+    if not asked or len(claimed) != 1:
+        return ""
+    pairs = [(numbers(n), cond) for n, cond in _NUMBER_WHEN.findall(window.text)]
+    wanted = content_words(asked.group(1))
+    shared = [len(content_words(cond) & wanted) for _, cond in pairs]
+    if len(pairs) < 2 or not max(shared) or shared.count(max(shared)) > 1:
+        return ""
+    right, cond = pairs[shared.index(max(shared))]
+    paired = set().union(*(n for n, _ in pairs))
+    if claimed & right or not claimed & paired:
+        return ""
+    return f"the passage it rests on gives {min(right)} when {cond.strip()}"
 
 
 def _other_assignment(claim: str, question: str, answering: list[tuple[float, Window]]) -> str:

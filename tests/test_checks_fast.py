@@ -491,3 +491,40 @@ def test_passages_that_answer_nothing_are_left_out_without_moving_the_others():
     kept = rank_windows(question, windows, Vectors(None), skip=skip)
     assert kept and all(not w.answers_nothing for _, w in kept)
     assert all(score == every[id(w)] for score, w in kept)
+
+
+LDATTACH = Source(1, "/docs/ldattach.8.md", 0, None, None, """# DESCRIPTION
+
+       The ldattach daemon opens the specified device file and attaches the
+       line discipline to it.
+
+# AUTHORS
+
+       Tilman Schmidt <tilman@imap.cc>
+""")
+MAN_INTRO = Source(2, "/docs/intro.7.md", 0, None, None, """   Authors and copyright conditions
+       Look at the header of the manual page source for the author(s) and
+       copyright conditions. Note that these can be different from page to page!
+""")
+
+
+def test_a_name_under_an_authors_heading_answers_who_wrote_the_page():
+    question = "Who is the author of ldattach?"
+    assert check_sentences("Tilman Schmidt <tilman@imap.cc>", [LDATTACH, MAN_INTRO], None,
+                           question=question)[0].supported
+    assert not check_sentences("Karel Zak.", [LDATTACH, MAN_INTRO], None, question=question)[0].supported
+
+
+MKFS_BFS = Source(1, "/docs/mkfs.bfs.8.md", 0, None, None, """# EXIT STATUS
+       The exit status returned by mkfs.bfs is 0 when all went well, and 1
+       when something went wrong.
+""")
+
+
+def test_a_number_paired_with_another_condition_is_not_the_answer():
+    question = "What exit status does mkfs.bfs return when something went wrong?"
+    wrong = check_sentences("0.", [MKFS_BFS], None, question=question)[0]
+    assert not wrong.supported and wrong.reason == "the passage it rests on gives 1 when something went wrong", wrong
+    assert check_sentences("1.", [MKFS_BFS], None, question=question)[0].supported
+    assert check_sentences("0.", [MKFS_BFS], None,
+                           question="What exit status does mkfs.bfs return when all went well?")[0].supported
