@@ -303,7 +303,14 @@ SETS = {"answer_qa.jsonl": "tuned on", "answer_qa_2.jsonl": "tuned on after its 
                                      "slattach.8); answers judged by hand before its flags were read",
         "answer_qa_heldout76.jsonl": "held out, written in session 23 with set 75, before either's first run, over "
                                      "three new pages (ssh-argv0.1, git-bugreport.1, systemd-id128.1); answers "
-                                     "judged by hand before its flags were read"}
+                                     "judged by hand before its flags were read",
+        "answer_qa_heldout77.jsonl": "held out, written in session 23 after set 76's run, first run after that "
+                                     "session's last check change, over three new pages (chmod.1, "
+                                     "git-check-attr.1, systemd-getty-generator.8); answers judged by hand before "
+                                     "its flags were read",
+        "answer_qa_heldout78.jsonl": "held out, written in session 23 with set 77, before either's first run, over "
+                                     "two new pages (git-help.1, bzcmp.1); answers judged by hand before its flags "
+                                     "were read"}
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES_NO = {"yes", "no"}
 THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(21))
