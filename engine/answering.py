@@ -121,6 +121,12 @@ class Window:
         """The sentences of its text, less the item's label, which belongs to every sentence alike."""
         return split_sentences(self.text.removeprefix(self.label))
 
+    @cached_property
+    def assignments(self) -> tuple[tuple[str, str], ...]:
+        """The (name, value) pairs its text assigns ("LANG=de_DE.UTF-8"), read once per passage."""
+        return tuple(_ASSIGNMENT.findall(self.text))
+
+
 def source_windows(sources: Sequence[Source]) -> list[Window]:
     """Every sentence of the sources as a passage (headings and sentences too short to show skipped)."""
     out = []
@@ -236,7 +242,7 @@ def rank_windows(query: str, windows: list[Window], vectors: Vectors, weight: fl
         lex = lex + bonus
     ranked = np.argsort(-lex, kind="stable")
     if skip is not None:
-        ranked = np.array([i for i in ranked if not skip[i]], dtype=np.int64)
+        ranked = ranked[~np.asarray(skip, dtype=bool)[ranked]]
     top = ranked[:MAX_EVIDENCE_CANDIDATES]
     vecs = vectors([windows[i].text for i in top])
     scores = lex[top]
@@ -273,10 +279,9 @@ def usage_line(sentence: str) -> bool:
     return sum(marked) >= MIN_USAGE_TOKENS and argued >= USAGE_SHARE * len(tokens)
 
 
-def assignments_asked(question: str, text: str) -> list[tuple[str, str]]:
-    """The (name, value) pairs `text` assigns ("LANG=de_DE.UTF-8") to names the question says ("LANG")."""
-    named = set(re.findall(r"[A-Za-z_][\w.-]*", question))
-    return [(name, value) for name, value in _ASSIGNMENT.findall(text) if name in named]
+def names_in(question: str) -> set[str]:
+    """The words of a question that could name a setting ("LANG", "fsck.extraHeaderEntry")."""
+    return set(re.findall(r"[A-Za-z_][\w.-]*", question))
 
 
 def in_named_file(question: str, ranked: list[tuple[float, Window]]) -> list[tuple[float, Window]]:
@@ -311,8 +316,8 @@ def answer_shape_bonus(question: str, windows: list[Window]) -> np.ndarray | Non
     quantity = bool(QUANTITY_QUESTION.search(question))
     default = bool(DEFAULT_QUESTION.search(question))
     author = bool(_AUTHOR_QUESTION.search(question))
-    value = bool(VALUE_QUESTION.search(question))
-    if not (quantity or default or author or value):
+    asked_names = names_in(question) if VALUE_QUESTION.search(question) else set()
+    if not (quantity or default or author or asked_names):
         return None
     duration = bool(_DURATION_QUESTION.search(question))
     bonus = np.zeros(len(windows), dtype=np.float32)
@@ -326,6 +331,6 @@ def answer_shape_bonus(question: str, windows: list[Window]) -> np.ndarray | Non
             bonus[i] += NEIGHBOUR_DEFAULT_BONUS
         if author and (_NAMES_AUTHOR.search(w.text) or _AUTHOR_SECTION.match(w.section)):
             bonus[i] += AUTHOR_BONUS
-        if value and assignments_asked(question, w.text):
+        if any(name in asked_names for name, _ in w.assignments):
             bonus[i] += ASSIGNMENT_BONUS
     return bonus

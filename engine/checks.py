@@ -23,7 +23,7 @@ from typing import Callable, Sequence
 
 from engine.answering import (DEFAULT_QUESTION, MONTH_OR_DAY, QUANTITY_QUESTION, SECTION_REF, STATES_DEFAULT,
                               VALUE_QUESTION, CheckContext, Embed, Vectors, Window, answering_passages,
-                              assignments_asked, check_context, in_named_file, rank_windows)
+                              check_context, in_named_file, names_in, rank_windows)
 from engine.claim_text import (STOP, UNITS, WORD, citations, content_words, facts, first_number, lexical_overlap,
                                missing_facts, numbers, quantities, quantity_words, split_sentences, stem,
                                strip_citations)
@@ -199,8 +199,9 @@ def _other_assignment(claim: str, question: str, answering: list[tuple[float, Wi
     value of LANG is 1.", resting on the example's title "Example 1. German locale with English messages")."""
     if YES_NO_QUESTION.search(question) or not VALUE_QUESTION.search(question):
         return ""
+    asked = names_in(question)
     values: dict[str, set[str]] = {}
-    for name, value in (a for _, w in answering for a in assignments_asked(question, w.text)):
+    for name, value in (a for _, w in answering for a in w.assignments if a[0] in asked):
         values.setdefault(name, set()).add(value)
     if len(values) != 1:
         return ""
