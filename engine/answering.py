@@ -66,7 +66,7 @@ _CAPTION = re.compile(r"^(?:Example|Figure|Table|Listing)\s+\d+[.:]?(?:\s+[^.:;]
 # A page's running header repeats its title on both sides: "SYNC(1)    User Commands    SYNC(1)"
 _RUNNING_HEADER = re.compile(r"^(\S+)\s+\S.*\s\1$")
 # "Who wrote sync?", "Who is the author of ldattach?" ask for the passage that names the authors
-_AUTHOR_QUESTION = re.compile(r"^\W*who\b.*\b(?:wrote|writes|written|authored|authors?|created|developed|"
+AUTHOR_QUESTION = re.compile(r"^\W*who\b.*\b(?:wrote|writes|written|authored|authors?|created|developed|"
                               r"maintains|maintained)\b", re.I)
 _NAMES_AUTHOR = re.compile(r"\b(?:written|developed|created|maintained|authored)\s+by\b|\bauthors?\b", re.I)
 _AUTHOR_SECTION = re.compile(r"^authors?\b", re.I)  # "Tilman Schmidt <tilman@imap.cc>" under "# AUTHORS"
@@ -315,7 +315,7 @@ def answer_shape_bonus(question: str, windows: list[Window]) -> np.ndarray | Non
     "who wrote …" those that name authors; for "what value of LANG …" those that assign LANG one."""
     quantity = bool(QUANTITY_QUESTION.search(question))
     default = bool(DEFAULT_QUESTION.search(question))
-    author = bool(_AUTHOR_QUESTION.search(question))
+    author = bool(AUTHOR_QUESTION.search(question))
     asked_names = names_in(question) if VALUE_QUESTION.search(question) else set()
     if not (quantity or default or author or asked_names):
         return None

@@ -21,12 +21,12 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import Callable, Sequence
 
-from engine.answering import (DEFAULT_QUESTION, MONTH_OR_DAY, QUANTITY_QUESTION, SECTION_REF, STATES_DEFAULT,
-                              VALUE_QUESTION, CheckContext, Embed, Vectors, Window, answering_passages,
-                              check_context, in_named_file, names_in, rank_windows)
-from engine.claim_text import (STOP, UNITS, WORD, citations, content_words, facts, first_number, lexical_overlap,
-                               missing_facts, numbers, quantities, quantity_words, split_sentences, stem,
-                               strip_citations)
+from engine.answering import (AUTHOR_QUESTION, DEFAULT_QUESTION, MONTH_OR_DAY, QUANTITY_QUESTION, SECTION_REF,
+                              STATES_DEFAULT, VALUE_QUESTION, CheckContext, Embed, Vectors, Window,
+                              answering_passages, check_context, in_named_file, names_in, rank_windows)
+from engine.claim_text import (LINE_END_HYPHENS, STOP, UNITS, WORD, citations, content_words, facts, first_number,
+                               lexical_overlap, mend_copied_hyphenation, missing_facts, names, numbers, quantities,
+                               quantity_words, split_sentences, stem, strip_citations)
 from engine.defaults import (BOOLEAN_PAIRS, boolean_value, label_default, respective_default,
                              stated_default_boolean, stated_default_name, stated_default_number,
                              stated_default_numbers)
@@ -99,10 +99,12 @@ class Evidence:
 
 def support(claim: str, window: Window, vectors: Vectors, weight: float, question: str = "") -> float:
     """How well one window states the claim: weighted lexical overlap and embedding similarity. Words the
-    claim only repeats from the question need no support (its facts still do)."""
+    claim only repeats from the question need no support (its facts still do), nor words of the heading the
+    window sits under."""
     echoed = content_words(question) | _ANSWER_FRAME
     own = WORD.sub(lambda m: "" if stem(m.group(0)) in echoed else m.group(0), claim)  # "1024:524288" stays whole
-    lex = lexical_overlap(own, window.text) if (content_words(own) or numbers(own)) else 1.0
+    said = f"{window.section}\n{window.text}"  # its heading says what it is ("AUTHORS" above "Rick Sladkey")
+    lex = lexical_overlap(own, said) if (content_words(own) or numbers(own)) else 1.0
     vecs = vectors([claim, window.text])
     return lex if vecs is None else float(weight * lex + (1 - weight) * (vecs[1] @ vecs[0]))
 
@@ -158,8 +160,8 @@ def _claim_check(sentence: str, claim: str, question: str, windows: list[Window]
         reason = paired
     elif main and question and (assigned := _other_assignment(claim, question, candidates[:ASSIGNMENT_PASSAGES])):
         reason = assigned
-    elif main and question and _VARIABLE_QUESTION.search(question) and not _IDENTIFIER.search(claim):
-        reason = "it names no variable"
+    if not reason and main and question and (kind := _asked_kind_not_named(claim, question, window)):
+        reason = f"it names no {kind}"  # whatever supports it: "The default is …" does not answer "which option"
     return SentenceCheck(sentence, not reason, window.source, window.sentence, round(score, 4), missing, cites,
                          reason)
 
@@ -168,6 +170,27 @@ def _claim_check(sentence: str, claim: str, question: str, windows: list[Window]
 _VARIABLE_QUESTION = re.compile(r"^\W*(?:which|what)\s+(?:[\w-]+\s+){0,2}?variables?\b", re.I)
 # a name as variables are written: "$MANSECT", "init.defaultBranch", "GIT_DIR", "PAGER", "defaultBranch"
 _IDENTIFIER = re.compile(r"\$\w+|\b[A-Za-z_]\w*[._]\w[\w.]*|\b[A-Z][A-Z0-9_]+\b|\b[a-z]+[A-Z]\w*")
+# "Which truncate option …", "What ssh-keyscan flag …" are answered by an option
+_OPTION_QUESTION = re.compile(r"^\W*(?:which|what)\s+(?:[\w-]+\s+){0,3}?(?:options?|flags?|switch(?:es)?)\b", re.I)
+# an option as pages write one: "-H", "--no-create", "+x", "SyncIntervalSec=", "unlock_time=n"
+_OPTION = re.compile(r"(?<![\w-])(?:--?|\+)[A-Za-z0-9?][\w-]*|\b\w+=")
+_LABEL_TERM = re.compile(r"\s{2,}|\t")  # an item's label is its term, then (on the same line) what it does
+
+
+def _asked_kind_not_named(claim: str, question: str, window: Window) -> str:
+    """What a "which variable", "which option" or "who wrote" question asks for, when the claim names none: a
+    variable as variables are written; an option as options are written, or the term of the item the claim rests on
+    ("noauto" under the label "noauto"); someone by a name the question does not say. A name that is no option
+    ("known_hosts") does not answer "which option", nor "The author of chmod." "Who wrote chmod?"."""
+    if _VARIABLE_QUESTION.search(question) and not _IDENTIFIER.search(claim):
+        return "variable"
+    if AUTHOR_QUESTION.search(question) and not names(claim) - names(question):
+        return "one"
+    term = _LABEL_TERM.split(window.label.strip(), maxsplit=1)[0]  # "-D" of "-D      Print keys found as …"
+    if _OPTION_QUESTION.search(question) and not _OPTION.search(claim) and \
+            not {stem(w) for w in WORD.findall(claim)} & {stem(w) for w in WORD.findall(term)}:
+        return "option"
+    return ""
 
 
 _NUMBER_WHEN = re.compile(r"(?<![\w.-])(-?\d+)\s+(?:when|if)\s+([^,;.]+)", re.I)  # "1 when something went wrong"
@@ -333,11 +356,13 @@ def _values_of_asking_sentence(window: Window, asked: set[str], values_of: Calla
 
 
 def _quotes_asking_sentence(claim: str, question: str, window: Window) -> bool:
-    """The claim quotes one value the question does not, and the passage's sentence that shares the most words with
-    the question (MIN_SHARED_WORDS at least, more than any other) holds it, so the words around it need no support
-    ('The following files must have the extension ".install" …' against 'Executables must have the extension
-    ".install"; other extensions are ignored.')."""
-    quoted = {v for v in _QUOTED_VALUE.findall(claim) if v.lower() not in question.lower()}
+    """The claim quotes one value the question does not (or, quoting none, names one file, path or dotted name),
+    and the passage's sentence that shares the most words with the question (MIN_SHARED_WORDS at least, more than
+    any other) holds it, so the words around it need no support ('The following files must have the extension
+    ".install" …' against 'Executables must have the extension ".install"; other extensions are ignored.'; "To the
+    file named nohup.out" against "… append output to 'nohup.out' if possible")."""
+    given = _QUOTED_VALUE.findall(claim) or [m.group(0).strip(".,") for m in _NAMED_VALUE.finditer(claim)]
+    quoted = {v for v in given if v.lower() not in question.lower()}
     if len(quoted) != 1 or numbers(claim) - numbers(question):
         return False
     (value,) = quoted
@@ -347,6 +372,7 @@ def _quotes_asking_sentence(claim: str, question: str, window: Window) -> bool:
 
 
 _QUOTED_VALUE = re.compile(r"""["“«]([^"“”«»\s][^"“”«»]{0,40}?)["”»]""")  # '".install"', '“none”'
+_NAMED_VALUE = re.compile(r"(?<![\w/])(?:/[\w.-]+)+|\b[A-Za-z]\w*(?:\.\w+)+")  # "/etc/hosts", "nohup.out"
 
 
 def _best_sentence(sentences: list[str], asked: set[str], least: int) -> str | None:
@@ -601,9 +627,11 @@ def check_sentences(answer: str, sources: Sequence[Source], embed: Embed | None,
     cfg = cfg or CheckConfig()
     ctx = ctx or check_context(sources, embed)
     known = {s.n for s in sources}
+    source_words = {w.lower() for win in ctx.windows for w in WORD.findall(win.text)} \
+        if any(h in answer for h in LINE_END_HYPHENS) else set()
     out, main_done = [], False
     for sentence in split_sentences(answer):
-        claim = strip_citations(sentence)
+        claim = mend_copied_hyphenation(strip_citations(sentence), source_words)
         cites = [n for n in citations(sentence) if n in known]
         scope = ctx.of_files_cited(cites) or ctx.windows
         verdict = None if main_done or not question else _yes_no_check(sentence, claim, question, scope, ctx, cites)

@@ -24,7 +24,9 @@ UNITS = {u: base for base, names in {
     "percent": ("%", "percent")}.items() for u in names}
 _QUANTITY = re.compile(r"(?<![A-Za-z0-9_])(\d+(?:[.,]\d+)*)\s?(%|[A-Za-z]+\b)?")
 _IDENTIFIER = re.compile(r"(?<![\w/])(?:/[\w.-]+)+|\b[A-Za-z][\w]*(?:[-_.][\w]+)+\b")
-_HYPHENATED = re.compile(r"(\w)[\u2010\u00ad][ \t]*\n[ \t]*(\w)")  # groff's line-end hyphenation
+LINE_END_HYPHENS = "\u2010\u00ad"  # groff's hyphen and the soft hyphen
+_HYPHENATED = re.compile(rf"(\w)[{LINE_END_HYPHENS}][ \t]*\n[ \t]*(\w)")  # groff's line-end hyphenation
+_COPIED_HYPHENATION = re.compile(rf"\b(\w+)[{LINE_END_HYPHENS}](\w+)\b")  # the same, without its line break
 NUMBER_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
@@ -56,6 +58,17 @@ def split_sentences(text: str) -> list[str]:
         else:
             out.append(piece)
     return out
+
+
+def mend_copied_hyphenation(claim: str, source_words: set[str]) -> str:
+    """Join a word the model copied with a line-end hyphen but without the line break ("in\u2010stead"), when the
+    sources hold the joined word: `split_sentences` joined them the same way. A real hyphen (U+2010 also marks
+    "well\u2010known") stays, since the sources then hold its halves and not the joined word."""
+    def join(m: re.Match) -> str:
+        whole = m.group(1) + m.group(2)
+        return whole if whole.lower() in source_words else m.group(0)
+
+    return _COPIED_HYPHENATION.sub(join, claim)
 
 
 def citations(sentence: str) -> list[int]:
@@ -208,9 +221,9 @@ def _signs(n: str, text: str) -> set[str]:
 
 
 def _word_string(text: str) -> str:
-    """The text's words, lower-cased, without a possessive "'s" or an option's dashes ("--dig-holes"), each
-    with a space on both sides."""
-    return " " + " ".join(re.sub(r"'s$", "", w).strip("-") for w in WORD.findall(text.lower())) + " "
+    """The text's words, lower-cased, without a possessive "'s", an option's dashes ("--dig-holes") or the single
+    quotes around them ("'nohup.out'"), each with a space on both sides."""
+    return " " + " ".join(re.sub(r"'s$", "", w).strip("-'") for w in WORD.findall(text.lower())) + " "
 
 
 def lexical_overlap(claim: str, candidate: str) -> float:

@@ -528,3 +528,64 @@ def test_a_number_paired_with_another_condition_is_not_the_answer():
     assert check_sentences("1.", [MKFS_BFS], None, question=question)[0].supported
     assert check_sentences("0.", [MKFS_BFS], None,
                            question="What exit status does mkfs.bfs return when all went well?")[0].supported
+
+
+BZCMP = Source(1, "/docs/bzcmp.1.md", 0, None, None,
+               "# DESCRIPTION\n\nMessages from the cmp or diff programs refer to temporary filenames in\u2010\n"
+               "stead of those specified. Both are well\u2010known tools.")
+
+
+def test_a_line_end_hyphen_the_model_copied_without_its_line_break_is_read_as_the_joined_word():
+    question = "What do messages from the cmp or diff programs refer to when run by bzdiff?"
+    copied = "Messages from the cmp or diff programs refer to temporary filenames in\u2010stead of those specified."
+    assert check_sentences(copied, [BZCMP], None, question=question)[0].supported
+    assert not check_sentences(copied.replace("temporary", "permanent"), [BZCMP], None, question=question)[0].supported
+    # A real hyphen stays: the passage holds "well" and "known", not "wellknown".
+    assert check_sentences("Both are well\u2010known tools.", [BZCMP], None)[0].supported
+
+
+SETSID = Source(1, "/docs/setsid.1.md", 0, None, None,
+                "# OPTIONS\n\n-c, --ctty\n    Set the controlling terminal to the current one.\n\n-f, --fork\n"
+                "    Always create a new process.\n\n# AUTHORS\n\nRick Sladkey <jrs@world.std.com>")
+KEYSCAN = Source(1, "/docs/ssh-keyscan.1.md", 0, None, None,
+                 "     -D      Print keys found as SSHFP DNS records.  The default is to print\n"
+                 "             keys in a format usable as a ssh(1) known_hosts file.\n")
+
+
+def test_a_which_option_question_needs_an_option():
+    question = "Which setsid option sets the controlling terminal to the current one?"
+    assert check_sentences("-c.", [SETSID], None, question=question)[0].supported
+    assert check_sentences("The --ctty option sets it.", [SETSID], None, question=question)[0].supported
+    number = check_sentences("1.", [SETSID], None, question=question)[0]
+    assert not number.supported and number.reason == "it names no option", number
+    keyscan = "Which ssh-keyscan option prints keys found as SSHFP DNS records?"
+    # Supported by the passage as a stated default, and still no answer to "which option".
+    for described in ("The default is to print keys in a format usable as a ssh(1) known_hosts file.",
+                      "The default is to print keys in a format usable as a ssh(1)"):
+        check = check_sentences(described, [KEYSCAN], None, question=keyscan)[0]
+        assert not check.supported and check.reason == "it names no option", check
+
+
+def test_the_heading_a_passage_sits_under_supports_the_words_of_a_claim():
+    check = check_sentences("The author of setsid is Rick Sladkey.", [SETSID], None, question="Who wrote setsid?")[0]
+    assert check.supported, check
+    assert not check_sentences("The author of setsid is Rick Moranis.", [SETSID], None,
+                               question="Who wrote setsid?")[0].supported
+    # The heading supports the word, but "who wrote" asks for someone.
+    nobody = check_sentences("The author of setsid.", [SETSID], None, question="Who wrote setsid?")[0]
+    assert not nobody.supported and nobody.reason == "it names no one", nobody
+
+
+NOHUP = Source(1, "/docs/nohup.1.md", 0, None, None,
+               "If standard input is a terminal, redirect it from an unreadable file. If standard output is a "
+               "terminal, append output to 'nohup.out' if possible, '$HOME/nohup.out' otherwise. If standard error "
+               "is a terminal, redirect it to standard output.")
+
+
+def test_a_file_name_of_the_sentence_that_answers_needs_no_support_for_the_words_around_it():
+    question = "To which file does nohup append output if standard output is a terminal?"
+    assert check_sentences("To the file named nohup.out", [NOHUP], None, question=question)[0].supported
+    assert not check_sentences("To the file named nohup.err", [NOHUP], None, question=question)[0].supported
+    # The sentence that answers where standard error goes does not hold nohup.out.
+    assert not check_sentences("To the file named nohup.out", [NOHUP], None,
+                               question="Where does nohup redirect standard error if it is a terminal?")[0].supported
