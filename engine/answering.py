@@ -189,7 +189,12 @@ def check_context(sources: Sequence[Source], embed: Embed | None, vectors: Vecto
 
 
 def _terms(text: str) -> set[str]:
-    return content_words(text) | numbers(text)
+    """Its stemmed content words and numbers; a plural in "-es" also as the word with its "e" ("increases" also
+    finds "increase", which `stem` cuts apart), for ranking only: the checks' own word match stays strict."""
+    return content_words(text) | numbers(text) | {m.group(1).lower() for m in _E_PLURAL.finditer(text)}
+
+
+_E_PLURAL = re.compile(r"\b([A-Za-z]{3,}e)s\b")
 
 
 def _query_terms(query: str, exclude: set[str]) -> set[str]:

@@ -589,3 +589,15 @@ def test_a_file_name_of_the_sentence_that_answers_needs_no_support_for_the_words
     # The sentence that answers where standard error goes does not hold nohup.out.
     assert not check_sentences("To the file named nohup.out", [NOHUP], None,
                                question="Where does nohup redirect standard error if it is a terminal?")[0].supported
+
+
+
+def test_a_plural_in_es_finds_its_singular_when_passages_are_ranked():
+    from engine.answering import answering_passages, check_context
+
+    ctx = check_context([Source(1, "/d/a.md", 0, None, None, "$ git config credential.helper 'cache --timeout=3600' "
+                                "sets the time."),
+                         Source(2, "/d/b.md", 0, None, None, "This example increases the cache time to 1 hour.")], None)
+    ranked = answering_passages("To what timeout does the example increase the cache time?", ctx.windows,
+                                ctx.vectors, set())
+    assert ranked[0][1].sentence.startswith("This example increases") and ranked[0][0] > ranked[1][0], ranked
