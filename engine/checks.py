@@ -24,9 +24,9 @@ from typing import Callable, Sequence
 from engine.answering import (AUTHOR_QUESTION, DEFAULT_QUESTION, MONTH_OR_DAY, QUANTITY_QUESTION, SECTION_REF,
                               STATES_DEFAULT, VALUE_QUESTION, CheckContext, Embed, Vectors, Window,
                               answering_passages, check_context, in_named_file, names_in, rank_windows)
-from engine.claim_text import (LINE_END_HYPHENS, STOP, UNITS, WORD, citations, content_words, facts, first_number,
-                               lexical_overlap, mend_copied_hyphenation, missing_facts, names, numbers, quantities,
-                               quantity_words, split_sentences, stem, strip_citations)
+from engine.claim_text import (LINE_END_HYPHENS, NAME_STOP, STOP, UNITS, WORD, citations, content_words, facts,
+                               first_number, lexical_overlap, mend_copied_hyphenation, missing_facts, numbers,
+                               quantities, quantity_words, split_sentences, stem, strip_citations)
 from engine.defaults import (BOOLEAN_PAIRS, boolean_value, label_default, respective_default,
                              stated_default_boolean, stated_default_name, stated_default_number,
                              stated_default_numbers)
@@ -174,6 +174,7 @@ _IDENTIFIER = re.compile(r"\$\w+|\b[A-Za-z_]\w*[._]\w[\w.]*|\b[A-Z][A-Z0-9_]+\b|
 _OPTION_QUESTION = re.compile(r"^\W*(?:which|what)\s+(?:[\w-]+\s+){0,3}?(?:options?|flags?|switch(?:es)?)\b", re.I)
 # an option as pages write one: "-H", "--no-create", "+x", "SyncIntervalSec=", "unlock_time=n"
 _OPTION = re.compile(r"(?<![\w-])(?:--?|\+)[A-Za-z0-9?][\w-]*|\b\w+=")
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+")  # "Andrew" of "Andrew G.", cut from "Morgan" after the initial
 _LABEL_TERM = re.compile(r"\s{2,}|\t")  # an item's label is its term, then (on the same line) what it does
 
 
@@ -184,7 +185,7 @@ def _asked_kind_not_named(claim: str, question: str, window: Window) -> str:
     ("known_hosts") does not answer "which option", nor "The author of chmod." "Who wrote chmod?"."""
     if _VARIABLE_QUESTION.search(question) and not _IDENTIFIER.search(claim):
         return "variable"
-    if AUTHOR_QUESTION.search(question) and not names(claim) - names(question):
+    if AUTHOR_QUESTION.search(question) and not set(_CAPITALISED.findall(claim)) - NAME_STOP - set(question.split()):
         return "one"
     term = _LABEL_TERM.split(window.label.strip(), maxsplit=1)[0]  # "-D" of "-D      Print keys found as …"
     if _OPTION_QUESTION.search(question) and not _OPTION.search(claim) and \

@@ -574,6 +574,9 @@ def test_the_heading_a_passage_sits_under_supports_the_words_of_a_claim():
     # The heading supports the word, but "who wrote" asks for someone.
     nobody = check_sentences("The author of setsid.", [SETSID], None, question="Who wrote setsid?")[0]
     assert not nobody.supported and nobody.reason == "it names no one", nobody
+    # "Andrew G." ends a sentence at the initial; its first name still names someone.
+    warn = Source(1, "/docs/pam_warn.8.md", 0, None, None, "# AUTHOR\n\npam_warn was written by Andrew G. Morgan.")
+    assert check_sentences("Andrew G. Morgan.", [warn], None, question="Who wrote pam_warn?")[0].supported
 
 
 NOHUP = Source(1, "/docs/nohup.1.md", 0, None, None,
