@@ -67,7 +67,7 @@ _CAPTION = re.compile(r"^(?:Example|Figure|Table|Listing)\s+\d+[.:]?(?:\s+[^.:;]
 _RUNNING_HEADER = re.compile(r"^(\S+)\s+\S.*\s\1$")
 # "Who wrote sync?", "Who is the author of ldattach?" ask for the passage that names the authors
 AUTHOR_QUESTION = re.compile(r"^\W*who\b.*\b(?:wrote|writes|written|authored|authors?|created|developed|"
-                              r"maintains|maintained)\b", re.I)
+                             r"maintains|maintained)\b", re.I)
 _NAMES_AUTHOR = re.compile(r"\b(?:written|developed|created|maintained|authored)\s+by\b|\bauthors?\b", re.I)
 _AUTHOR_SECTION = re.compile(r"^authors?\b", re.I)  # "Tilman Schmidt <tilman@imap.cc>" under "# AUTHORS"
 AUTHOR_BONUS = 0.6  # evidence for "who wrote …" should name the authors ("Written by Jim Meyering and …")

@@ -187,10 +187,10 @@ def _asked_kind_not_named(claim: str, question: str, window: Window) -> str:
         return "variable"
     if AUTHOR_QUESTION.search(question) and not set(_CAPITALISED.findall(claim)) - NAME_STOP - set(question.split()):
         return "one"
-    term = _LABEL_TERM.split(window.label.strip(), maxsplit=1)[0]  # "-D" of "-D      Print keys found as …"
-    if _OPTION_QUESTION.search(question) and not _OPTION.search(claim) and \
-            not {stem(w) for w in WORD.findall(claim)} & {stem(w) for w in WORD.findall(term)}:
-        return "option"
+    if _OPTION_QUESTION.search(question) and not _OPTION.search(claim):
+        term = _LABEL_TERM.split(window.label.strip(), maxsplit=1)[0]  # "-D" of "-D      Print keys found as …"
+        if not {stem(w) for w in WORD.findall(claim)} & {stem(w) for w in WORD.findall(term)}:
+            return "option"
     return ""
 
 
